@@ -1,0 +1,46 @@
+"""Shared fixtures: the sample issue built once per session, and small issue folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from typeset import SAMPLE_ISSUE
+from typeset.build import build
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(tmp_path_factory) -> dict[str, Path]:
+    """The bundled sample built to PDF and EPUB: {'pdf': path, 'epub': path}."""
+    out = tmp_path_factory.mktemp("sample-out")
+    written = build(SAMPLE_ISSUE, out)
+    return {path.suffix[1:]: path for path in written}
+
+
+@pytest.fixture
+def issue_copy(tmp_path) -> Path:
+    """A writable copy of the sample issue folder, to break on purpose."""
+    target = tmp_path / "issue"
+    shutil.copytree(SAMPLE_ISSUE, target)
+    return target
+
+
+@pytest.fixture
+def small_issue(tmp_path) -> Path:
+    """A one-page, one-article issue folder: fast to build."""
+    folder = tmp_path / "small"
+    (folder / "articles").mkdir(parents=True)
+    (folder / "images").mkdir()
+    shutil.copy(SAMPLE_ISSUE / "images" / "brief-training.jpg", folder / "images" / "p.jpg")
+    (folder / "issue.yaml").write_text(
+        "paper: 测试日报\npublisher: 测试社\ndate: 2026-01-02\nnumber: 1\nslug: small\n"
+        "pages:\n  - number: 1\n    section: 要闻\n    articles:\n"
+        "      - {id: story, column: 1, span: 3}\n", encoding="utf-8")
+    (folder / "articles" / "story.md").write_text(
+        "---\nheadline: 测试标题\nfigures:\n  - {image: images/p.jpg, caption: 图片说明, "
+        "credit: 张三摄}\n---\n\n第一段正文，“引号”和《书名》。\n", encoding="utf-8")
+    return folder

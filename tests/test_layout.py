@@ -1,0 +1,59 @@
+"""The layout stage: module stacking on the grid, overflow, bad placements."""
+
+from __future__ import annotations
+
+import pytest
+
+from typeset import SAMPLE_ISSUE, layout
+from typeset.errors import TypesetError
+from typeset.readers import read
+from typeset.style import load_style
+
+STYLE = load_style("broadsheet")
+LINE = STYLE.grid.line_pt
+
+
+def fixed(lines: dict[str, float]):
+    return lambda wanted: {(a.id, span): lines[a.id] * LINE for a, span in wanted}
+
+
+def sample():
+    return read(SAMPLE_ISSUE).issue
+
+
+def test_grid_is_whole_characters():
+    grid = STYLE.grid
+    assert grid.column_pt / grid.body_pt == 13
+    assert grid.width_pt(8) == pytest.approx(999)  # 8 × 13 + 7 gutters = 111 characters
+    assert grid.type_height_pt == pytest.approx(103 * 13.5)
+
+
+def test_modules_stack_below_what_is_in_their_columns():
+    issue = sample()
+    heights = {a.id: 10.2 for a in issue.articles}
+    pages = layout.place(issue, STYLE, fixed(heights))
+    front = {m.article_id: m for m in pages[0].modules}
+    top = STYLE.grid.masthead_lines * LINE
+    assert front["lead-heating"].top == top
+    assert front["lead-heating"].height == 11 * LINE  # rounded up to whole lines
+    assert front["clinic-upgrade"].top == top + 12 * LINE  # 11 lines + 1 gap line
+    assert front["snow-roads"].top == front["lead-heating"].top + 12 * LINE
+    assert front["winter-wheat"].x == STYLE.grid.x_pt(6)
+
+
+def test_overflow_names_article_and_lines():
+    issue = sample()
+    heights = {a.id: 10 for a in issue.articles} | {"snow-roads": 100}
+    with pytest.raises(TypesetError) as error:
+        layout.place(issue, STYLE, fixed(heights))
+    assert error.value.article == "snow-roads"
+    assert "runs 23 body lines past the foot" in str(error.value)
+
+
+def test_placement_outside_the_grid():
+    issue = sample()
+    data = issue.model_dump()
+    data["pages"][0]["articles"][1]["column"] = 7
+    with pytest.raises(TypesetError, match="columns 7–9 do not fit a 8-column page"):
+        layout.place(type(issue).model_validate(data), STYLE,
+                     fixed({a.id: 5 for a in issue.articles}))

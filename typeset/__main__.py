@@ -1,0 +1,2 @@
+from typeset.cli import main
+raise SystemExit(main())

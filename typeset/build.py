@@ -1,0 +1,86 @@
+"""The pipeline, wired: readers → cjk → layout → html → writers.
+
+Every output is rendered in memory first and written only when all succeeded, each
+through a temporary file and a rename: bad input never leaves a partial or stale file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from typeset import cjk, fonts, html, layout, readers, weasy
+from typeset.errors import TypesetError
+from typeset.model import Article, Issue
+from typeset.style import Style, load_style
+from typeset.writers import Job, epub, pdf
+
+WRITERS = {"pdf": pdf, "epub": epub}
+
+
+def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
+          formats: tuple[str, ...] = ("pdf", "epub")) -> list[Path]:
+    """Build the issue at ``path`` into ``out_dir``; return the files written."""
+    source = readers.read(path)
+    try:
+        job = prepare(source, load_style(style_name), with_layout="pdf" in formats)
+        outputs = {out_dir / f"{job.issue.slug}{WRITERS[f].SUFFIX}": WRITERS[f].write(job)
+                   for f in formats}
+    except TypesetError as exc:
+        if exc.file is None and exc.field and exc.field.startswith("pages["):
+            exc.file = str(source.root / "issue.yaml")
+        elif exc.file is None and exc.article:
+            exc.file = str(_article_file(source.root, exc.article, path))
+        raise
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for target, data in outputs.items():
+        write_atomic(target, data)
+    return list(outputs)
+
+
+def prepare(source: readers.Source, style: Style, with_layout: bool = True) -> Job:
+    """Run the text and layout stages: everything a writer needs."""
+    issue = cjk.apply(source.issue)
+    fonts.check_coverage(issue, style)
+    layouts = layout.place(issue, style, measurer(issue, source.root, style)) \
+        if with_layout else []
+    return Job(issue=issue, root=source.root, style=style, created=build_time(issue),
+               layouts=layouts)
+
+
+def measurer(issue: Issue, root: Path, style: Style) -> layout.Measure:
+    """The layout stage's measure function: one WeasyPrint pass over all modules."""
+    def measure(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
+        heights = weasy.measure_heights(html.measure_document(issue, root, wanted, style))
+        return {(a.id, span): heights[html.measure_id(a.id, span)] for a, span in wanted}
+    return measure
+
+
+def build_time(issue: Issue) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the issue's date, in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except ValueError:
+            raise TypesetError(f"SOURCE_DATE_EPOCH is not a number: {epoch}") from None
+    return dt.datetime.combine(issue.date, dt.time(), dt.timezone.utc)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` next to ``target`` and rename it into place."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _article_file(root: Path, article_id: str, path: Path) -> Path:
+    candidate = root / "articles" / f"{article_id}.md"
+    return candidate if candidate.is_file() else path

@@ -1,0 +1,77 @@
+"""The CJK stage: Chinese text rules applied to the model's text (Issue → Issue).
+
+What lives here is what holds for every output, print or reflowable:
+
+- Q-1: straight quotes become mainland quotes, “” outside and ‘’ inside;
+- code points that share one glyph in the CJK fonts are normalised (⋯ → …), because the
+  PDF would otherwise extract the wrong one and archives would not match the source;
+- KIN-1: a word joiner (U+2060) is put before — ～ ·, which Pango would otherwise let
+  start a line; it is invisible and drops out of extracted text.
+
+Justification and punctuation compression belong to the print adapter (issue 3).
+"""
+
+from __future__ import annotations
+
+import re
+
+from typeset.model import Issue
+
+WORD_JOINER = "\u2060"
+
+#: Marks Pango lets start a line although clreq KIN-1 forbids it.
+_NO_BREAK_BEFORE = re.compile(r"(?<=[^\s\u2060])([—～·])")
+_EQUIVALENTS = str.maketrans({"⋯": "…", "･": "·", "‧": "·"})
+#: Fields that hold identifiers or paths, not text to typeset.
+_NOT_TEXT = frozenset({"id", "kind", "image", "type", "slug", "language", "date"})
+
+
+def apply(issue: Issue) -> Issue:
+    """Return the issue with every text field passed through :func:`prepare_text`."""
+    data = _walk(issue.model_dump(), key=None)
+    return Issue.model_validate(data)
+
+
+def prepare_text(text: str) -> str:
+    """Normalise one piece of text (quotes, equivalent marks, no-break joiners)."""
+    text = normalise_quotes(text.translate(_EQUIVALENTS))
+    return _NO_BREAK_BEFORE.sub(WORD_JOINER + r"\1", text)
+
+
+def normalise_quotes(text: str) -> str:
+    """Q-1: straight double quotes alternate “ ”, straight single quotes ‘ ’.
+
+    A single quote between two Latin letters is an apostrophe (don't) and stays.
+    """
+    out = []
+    double_open = single_open = False
+    for index, char in enumerate(text):
+        if char == '"':
+            out.append("”" if double_open else "“")
+            double_open = not double_open
+        elif char == "'" and not _between_letters(text, index):
+            out.append("’" if single_open else "‘")
+            single_open = not single_open
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _between_letters(text: str, index: int) -> bool:
+    return (0 < index < len(text) - 1 and text[index - 1].isascii() and text[index - 1].isalpha()
+            and text[index + 1].isascii() and text[index + 1].isalpha())
+
+
+def _walk(value, key):
+    if isinstance(value, str):
+        return value if key in _NOT_TEXT else prepare_text(value)
+    if isinstance(value, list):
+        return [_walk(item, key) for item in value]
+    if isinstance(value, dict):
+        return {k: _walk(v, k) for k, v in value.items()}
+    return value
+
+
+def visible(text: str) -> str:
+    """Text as a reader sees it: without the joiners this stage inserts."""
+    return text.replace(WORD_JOINER, "")

@@ -1,0 +1,76 @@
+"""Command line: ``typeset build``, ``typeset schema``, ``typeset export``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from typeset import SAMPLE_ISSUE
+from typeset.errors import TypesetError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="typeset", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="typeset an issue into PDF and EPUB")
+    build.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE,
+                       help="issue folder, issue.yaml or issue JSON (default: the sample)")
+    build.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
+    build.add_argument("--style", default="broadsheet", help="style folder in styles/")
+    build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf,epub")
+
+    commands.add_parser("schema", help="print the JSON Schema of the input model")
+
+    export = commands.add_parser("export", help="write an issue as one JSON file")
+    export.add_argument("issue", type=Path)
+    export.add_argument("-o", "--out", type=Path, help="JSON file (default: standard output)")
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except TypesetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build(args) -> int:
+    from typeset.build import WRITERS, build
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown or not formats:
+        raise TypesetError(f"unknown format {', '.join(unknown) or '(none)'}; "
+                           f"known: {', '.join(WRITERS)}")
+    start = time.perf_counter()
+    written = build(args.issue, args.out, style_name=args.style, formats=formats)
+    for path in written:
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    print(f"built in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _schema(args) -> int:
+    from typeset.model import Issue
+    print(json.dumps(Issue.model_json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _export(args) -> int:
+    from typeset.readers import read
+    from typeset.readers.jsonfile import dump_json
+    text = dump_json(read(args.issue).issue)
+    if args.out:
+        from typeset.build import write_atomic
+        write_atomic(args.out, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+COMMANDS = {"build": _build, "schema": _schema, "export": _export}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Font coverage: every character to be set must be in a bundled font.
+
+Pango would otherwise fall back to whatever the machine has (or draw .notdef boxes), and a
+page proof would silently differ from the archive. Checking the cmaps up front lets us
+name the article, field and character instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from typeset.errors import TypesetError
+from typeset.model import Issue
+from typeset.style import Style
+
+
+@lru_cache(maxsize=16)
+def _cmap(path: Path) -> frozenset[int]:
+    if not path.is_file():
+        raise TypesetError("bundled font is missing (see fonts/README.md to rebuild it)",
+                           file=path)
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def covered(style: Style) -> frozenset[int]:
+    """Code points some font of ``style`` has a glyph for."""
+    return frozenset().union(*(_cmap(path) for path in style.font_paths))
+
+
+def check_coverage(issue: Issue, style: Style) -> None:
+    """Raise for the first character no font of ``style`` can set."""
+    have = covered(style)
+    fields = [(None, "paper", issue.paper), (None, "publisher", issue.publisher)]
+    for page in issue.pages:
+        fields.append((None, f"pages[{page.number}].section", page.section))
+        fields += [(None, f"pages[{page.number}].credits", c.role + c.name) for c in page.credits]
+    for article in issue.articles:
+        fields += [(article.id, field, text) for field, text in article.texts()]
+    for article_id, field, text in fields:
+        for char in text:
+            if ord(char) not in have and not _invisible(char):
+                name = unicodedata.name(char, "unnamed")
+                raise TypesetError(f"character '{char}' (U+{ord(char):04X} {name}) is in no "
+                                   "bundled font", article=article_id, field=field)
+
+
+def _invisible(char: str) -> bool:
+    """Controls and format characters (joiners, line breaks) need no glyph."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")

@@ -1,0 +1,220 @@
+"""The document model: the contract between every stage of the pipeline.
+
+Issue (期) → Page (版) → Article (稿件). Nothing here knows about PDF, EPUB or HTML:
+readers build it, writers consume it. Paths are kept relative to the issue folder;
+pass ``context={"root": folder}`` to validation so figures are checked on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Literal
+
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo,
+                      field_validator, model_validator)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+
+ARTICLE_KINDS = ("news", "feature", "commentary", "photo", "brief")
+
+
+class Model(BaseModel):
+    """Strict base: unknown fields are errors, not silently dropped data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(Model):
+    """A run of inline text, optionally bold (加粗) or emphasised."""
+
+    text: str = Field(min_length=1)
+    strong: bool = False
+    emphasis: bool = False
+
+
+class Paragraph(Model):
+    """A body paragraph; ``run_in`` is the bold head that opens it (段首小标题)."""
+
+    type: Literal["paragraph"] = "paragraph"
+    run_in: str | None = None
+    spans: list[Span] = Field(min_length=1)
+
+
+class Subhead(Model):
+    """A section head inside an article (小标题), often two phrases with a space."""
+
+    type: Literal["subhead"] = "subhead"
+    text: Text
+
+
+class Quote(Model):
+    """A quotation set off from the body (引文)."""
+
+    type: Literal["quote"] = "quote"
+    spans: list[Span] = Field(min_length=1)
+
+
+Block = Annotated[Paragraph | Subhead | Quote, Field(discriminator="type")]
+
+
+def check_relative_path(value: str) -> str:
+    """Refuse URLs, absolute paths and ``..``: resources stay inside the issue folder."""
+    if "://" in value or value.startswith(("data:", "file:")):
+        raise ValueError(f"must be a path inside the issue folder, not a URL: {value}")
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or "\\" in value:
+        raise ValueError(f"must be a relative path inside the issue folder: {value}")
+    return value
+
+
+class Figure(Model):
+    """A photo or graphic (图片) with its caption (图片说明) and credit (署名)."""
+
+    image: str
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+    columns: int | None = Field(default=None, ge=1, le=12)
+
+    @field_validator("image")
+    @classmethod
+    def _image_in_folder(cls, value: str, info: ValidationInfo) -> str:
+        check_relative_path(value)
+        root = (info.context or {}).get("root")
+        if root is not None:
+            target = (Path(root) / value).resolve()
+            if not target.is_relative_to(Path(root).resolve()):
+                raise ValueError(f"leaves the issue folder: {value}")
+            if not target.is_file():
+                raise ValueError(f"image file not found: {value}")
+        return value
+
+
+class Byline(Model):
+    """A byline (署名): role such as 本报记者 / 本报通讯员 (may be empty) and names."""
+
+    role: str = ""
+    names: list[Text] = Field(min_length=1)
+
+
+class Article(Model):
+    """One story: headline stack, bylines, body and figures."""
+
+    id: Identifier
+    kind: Literal["news", "feature", "commentary", "photo", "brief"] = "news"
+    column_label: str | None = None  # 栏目
+    kicker: str | None = None  # 引题
+    headline: Text  # 主题; "\n" separates the editor's own lines
+    deck: str | None = None  # 副题
+    bylines: list[Byline] = []
+    dateline: str | None = None  # lead-in such as 本报讯 通讯员X报道：
+    body: list[Block] = []
+    figures: list[Figure] = []
+    source: str | None = None  # 来源
+
+    @field_validator("headline")
+    @classmethod
+    def _headline_lines(cls, value: str) -> str:
+        lines = [line.strip() for line in value.splitlines()]
+        if any(not line for line in lines):
+            raise ValueError("headline has an empty line")
+        return "\n".join(lines)
+
+    @property
+    def headline_lines(self) -> list[str]:
+        return self.headline.split("\n")
+
+    def texts(self):
+        """Yield (field path, text) for every piece of text that is typeset."""
+        for name in ("column_label", "kicker", "headline", "deck", "dateline", "source"):
+            if getattr(self, name):
+                yield name, getattr(self, name)
+        for i, byline in enumerate(self.bylines):
+            yield f"bylines[{i}].role", byline.role
+            for j, name in enumerate(byline.names):
+                yield f"bylines[{i}].names[{j}]", name
+        for i, block in enumerate(self.body):
+            if isinstance(block, Subhead):
+                yield f"body[{i}].text", block.text
+                continue
+            if isinstance(block, Paragraph) and block.run_in:
+                yield f"body[{i}].run_in", block.run_in
+            for j, span in enumerate(block.spans):
+                yield f"body[{i}].spans[{j}]", span.text
+        for i, figure in enumerate(self.figures):
+            yield f"figures[{i}].caption", figure.caption
+            yield f"figures[{i}].credit", figure.credit
+
+
+class Credit(Model):
+    """A page editorial credit (版面署名): role and name, e.g. 编辑 / 李文."""
+
+    role: Text
+    name: Text
+
+
+class Placement(Model):
+    """Where an article sits on its page: first column and column span (变栏)."""
+
+    id: Identifier
+    column: int = Field(ge=1)
+    span: int = Field(ge=1)
+
+
+class Page(Model):
+    """One printed page (版)."""
+
+    number: int = Field(ge=1)
+    section: Text  # 版名, e.g. 要闻
+    masthead: bool = False  # carries the paper's masthead (报头)
+    credits: list[Credit] = []
+    articles: list[Placement] = Field(min_length=1)
+
+
+class Issue(Model):
+    """One issue of the paper (一期报纸)."""
+
+    paper: Text
+    paper_latin: str | None = None
+    publisher: Text
+    date: dt.date
+    weekday: str | None = None
+    lunar_date: str | None = None
+    number: int = Field(ge=1)
+    registration: str | None = None
+    language: str = "zh-CN"
+    slug: Identifier
+    pages: list[Page] = Field(min_length=1)
+    articles: list[Article] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Issue:
+        seen: set[str] = set()
+        for index, article in enumerate(self.articles):
+            if article.id in seen:
+                raise ValueError(f"articles[{index}].id: duplicate article id '{article.id}'")
+            seen.add(article.id)
+        numbers = [page.number for page in self.pages]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("pages: page numbers repeat")
+        placed: set[str] = set()
+        for page in self.pages:
+            for placement in page.articles:
+                if placement.id not in seen:
+                    raise ValueError(f"page {page.number}: no article with id '{placement.id}'")
+                if placement.id in placed:
+                    raise ValueError(f"page {page.number}: article '{placement.id}' is placed twice")
+                placed.add(placement.id)
+        unplaced = [a.id for a in self.articles if a.id not in placed]
+        if unplaced:
+            raise ValueError(f"articles on no page: {', '.join(unplaced)}")
+        return self
+
+    def article(self, article_id: str) -> Article:
+        return next(a for a in self.articles if a.id == article_id)
+
+    @property
+    def title(self) -> str:
+        return f"{self.paper} {self.date:%Y年%-m月%-d日}"

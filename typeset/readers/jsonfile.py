@@ -1,0 +1,35 @@
+"""Whole-issue JSON reader and writer: the model as one file (for tools and archives)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from typeset.errors import TypesetError
+from typeset.model import Issue
+from typeset.readers import Source, raise_validation
+
+
+def read_json(path: Path) -> Source:
+    """Read an issue from one JSON file; image paths resolve against its folder."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise TypesetError(f"line {exc.lineno}: broken JSON: {exc.msg}", file=path) from None
+    if not isinstance(data, dict):
+        raise TypesetError("expected a JSON object with the issue's fields", file=path)
+    ids = [a.get("id", f"#{i}") if isinstance(a, dict) else f"#{i}"
+           for i, a in enumerate(data.get("articles") or [])]
+    root = path.resolve().parent
+    try:
+        issue = Issue.model_validate(data, context={"root": root})
+    except ValidationError as exc:
+        raise_validation(exc, file=path, article_ids=ids)
+    return Source(issue, root)
+
+
+def dump_json(issue: Issue) -> str:
+    """The issue as indented JSON that :func:`read_json` reads back to an equal model."""
+    return issue.model_dump_json(indent=2) + "\n"

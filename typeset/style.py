@@ -1,0 +1,108 @@
+"""Styles: a folder ``styles/<name>/`` with style.yaml, CSS and templates.
+
+style.yaml holds the numbers the layout stage needs (page, grid, fonts); the look lives
+in the CSS and templates beside it, so a paper restyles without touching Python.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from typeset import FONTS_DIR, STYLES_DIR
+from typeset.errors import TypesetError
+
+PT_PER_MM = 72 / 25.4
+
+
+class Grid(BaseModel):
+    """The page grid (版面网格), in body characters and body lines.
+
+    Column measure and gutter are whole numbers of characters so that the type sits on a
+    character grid (GRID-1); the type area is a whole number of body lines.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: int = Field(ge=1, le=12)  # 基本栏
+    column_chars: int = Field(ge=4)
+    gap_chars: int = Field(ge=1)
+    body_pt: float = Field(gt=0)  # 正文字号
+    line_pt: float = Field(gt=0)  # 行距 (baseline to baseline)
+    lines: int = Field(ge=10)  # type area height in body lines
+    masthead_lines: int = Field(ge=0)  # height of the masthead band on the front page
+    module_gap_lines: int = Field(ge=0)  # space between stacked modules (holds the rule)
+
+    @property
+    def column_pt(self) -> float:
+        return self.column_chars * self.body_pt
+
+    @property
+    def gap_pt(self) -> float:
+        return self.gap_chars * self.body_pt
+
+    def width_pt(self, span: int) -> float:
+        """Width of a module ``span`` columns wide (columns plus the gutters inside it)."""
+        return span * self.column_pt + (span - 1) * self.gap_pt
+
+    def x_pt(self, column: int) -> float:
+        """Left edge of 1-based ``column``."""
+        return (column - 1) * (self.column_pt + self.gap_pt)
+
+    @property
+    def type_width_pt(self) -> float:
+        return self.width_pt(self.columns)
+
+    @property
+    def type_height_pt(self) -> float:
+        return self.lines * self.line_pt
+
+
+class PageSize(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    width_mm: float = Field(gt=0)
+    height_mm: float = Field(gt=0)
+
+
+class Style(BaseModel):
+    """A loaded style: its folder, page size, grid and the font files it uses."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    folder: Path
+    page: PageSize
+    grid: Grid
+    fonts: list[str] = Field(min_length=1)  # files in fonts/, first = body face
+    boxed_kinds: list[str] = []  # article kinds set in a frame (e.g. commentary)
+
+    @cached_property
+    def font_paths(self) -> list[Path]:
+        return [FONTS_DIR / name for name in self.fonts]
+
+    @property
+    def margins_pt(self) -> tuple[float, float]:
+        """(horizontal, vertical) margin that centres the type area on the page."""
+        width = self.page.width_mm * PT_PER_MM
+        height = self.page.height_mm * PT_PER_MM
+        return ((width - self.grid.type_width_pt) / 2, (height - self.grid.type_height_pt) / 2)
+
+
+def load_style(name: str = "broadsheet") -> Style:
+    """Load ``styles/<name>/style.yaml``."""
+    folder = STYLES_DIR / name
+    path = folder / "style.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.name for p in STYLES_DIR.iterdir() if p.is_dir()))
+        raise TypesetError(f"unknown style '{name}' (known: {known})", file=path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return Style.model_validate({**data, "name": name, "folder": folder})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise TypesetError(error["msg"], file=path,
+                           field=".".join(str(p) for p in error["loc"])) from None

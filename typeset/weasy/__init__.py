@@ -1,0 +1,72 @@
+"""Everything that knows about WeasyPrint lives in this package.
+
+- :mod:`.fontconfig` shuts fontconfig off from system fonts (must run before import);
+- :mod:`.fetcher` is the url_fetcher that only reads from the allowed folders;
+- this module renders HTML to PDF bytes and measures module heights from the layout tree.
+
+WeasyPrint is pinned exactly (pyproject.toml) because :func:`measure_heights` reads its
+layout boxes (``Document.pages[i]._page_box``), which are not public API.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from typeset.errors import TypesetError
+from typeset.html import HtmlDocument
+from typeset.weasy import fontconfig
+
+fontconfig.isolate()
+
+import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango starts)
+
+from typeset.weasy.fetcher import RefusedURL, SafeFetcher  # noqa: E402
+
+#: WeasyPrint's layout boxes are in CSS px (1/96 in); the grid is in pt (1/72 in).
+PT_PER_PX = 0.75
+
+# WeasyPrint reports CSS it does not support as warnings; they are noise for users.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def _document(doc: HtmlDocument):
+    fetcher = SafeFetcher(doc.roots)
+    try:
+        stylesheet = weasyprint.CSS(string=doc.css, base_url=doc.css_base.as_uri() + "/",
+                                    url_fetcher=fetcher)
+        return weasyprint.HTML(string=doc.html, base_url=doc.html_base.as_uri() + "/",
+                               url_fetcher=fetcher).render(stylesheets=[stylesheet])
+    except RefusedURL as exc:
+        raise TypesetError(str(exc)) from None
+
+
+def render_pdf(doc: HtmlDocument, variant: str | None = None) -> bytes:
+    """Render a document to PDF bytes."""
+    return _document(doc).write_pdf(pdf_variant=variant)
+
+
+def measure_heights(doc: HtmlDocument) -> dict[str, float]:
+    """Height in pt of every element with class ``measure`` (by its id), one per page.
+
+    The measuring document puts each module alone on a very tall page, so its height is
+    exactly what it will take on the real page at the same width.
+    """
+    document = _document(doc)
+    heights: dict[str, float] = {}
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or "measure" not in (element.get("class") or "").split():
+                continue
+            key = element.get("id")
+            if key in heights:
+                raise TypesetError(f"module '{key}' is too long to measure on one sheet")
+            heights[key] = box.margin_height() * PT_PER_PX
+    return heights
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)

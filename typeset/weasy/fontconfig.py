@@ -1,0 +1,34 @@
+"""Keep system fonts out of our PDFs.
+
+Pango falls back to any installed font for a glyph the @font-face fonts lack, and then
+embeds it silently: output would depend on the machine. Pointing FONTCONFIG_FILE at a
+configuration that lists only the bundled fonts/ folder makes the bundled fonts the whole
+world (we check coverage from their cmaps before rendering). It must happen before Pango
+initialises, i.e. before weasyprint is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from typeset import FONTS_DIR
+
+
+def isolate() -> None:
+    """Write a fonts.conf that knows only fonts/ and make fontconfig use it."""
+    if os.environ.get("TYPESET_SYSTEM_FONTS"):  # escape hatch for debugging
+        return
+    folder = Path(tempfile.gettempdir()) / f"typeset-fontconfig-{os.getuid()}"
+    folder.mkdir(exist_ok=True)
+    conf = folder / "fonts.conf"
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{escape(str(FONTS_DIR))}</dir>\n"
+        f"  <cachedir>{escape(str(folder / 'cache'))}</cachedir>\n"
+        "</fontconfig>\n")
+    if not conf.is_file() or conf.read_text() != text:
+        conf.write_text(text)
+    os.environ["FONTCONFIG_FILE"] = str(conf)

@@ -1,0 +1,26 @@
+"""Writers: one module per output format, each with the same small interface.
+
+``SUFFIX`` is the output file's extension and ``write(job) -> bytes`` renders it; the
+build writes the bytes atomically, so a failed writer never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from typeset.layout import PageLayout
+from typeset.model import Issue
+from typeset.style import Style
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every writer gets: the prepared issue, where it came from, and how to set it."""
+
+    issue: Issue
+    root: Path  # the issue folder (images)
+    style: Style
+    created: dt.datetime  # fixed build time: SOURCE_DATE_EPOCH or the issue date
+    layouts: list[PageLayout]
