@@ -14,7 +14,7 @@ def test_q1_straight_quotes_become_mainland_quotes():
 
 def test_kin1_word_joiner_keeps_marks_off_line_start():
     prepared = cjk.prepare_text("阿依古丽·买买提说——好～")
-    assert prepared == "阿依古丽\u2060·买买提说\u2060—\u2060—好\u2060～"
+    assert prepared == "阿依古丽\u2060·买买提说\u2060——好\u2060～"
     assert cjk.visible(prepared) == "阿依古丽·买买提说——好～"
 
 

@@ -20,7 +20,7 @@ from typeset.model import Issue
 WORD_JOINER = "\u2060"
 
 #: Marks Pango lets start a line although clreq KIN-1 forbids it.
-_NO_BREAK_BEFORE = re.compile(r"(?<=[^\s\u2060])([—～·])")
+_NO_BREAK_BEFORE = re.compile(r"(?<=[^\s\u2060—])([—～·])")
 _EQUIVALENTS = str.maketrans({"⋯": "…", "･": "·", "‧": "·"})
 #: Fields that hold identifiers or paths, not text to typeset.
 _NOT_TEXT = frozenset({"id", "kind", "image", "type", "slug", "language", "date"})
