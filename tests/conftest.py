@@ -17,8 +17,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 def sample_outputs(tmp_path_factory) -> dict[str, Path]:
     """The bundled sample built to PDF and EPUB: {'pdf': path, 'epub': path}."""
     out = tmp_path_factory.mktemp("sample-out")
-    written = build(SAMPLE_ISSUE, out)
-    return {path.suffix[1:]: path for path in written}
+    return {path.suffix[1:]: path for path in build(SAMPLE_ISSUE, out).paths}
 
 
 @pytest.fixture

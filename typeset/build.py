@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from typeset import cjk, fonts, html, layout, readers, weasy
@@ -20,9 +21,17 @@ from typeset.writers import Job, epub, pdf
 WRITERS = {"pdf": pdf, "epub": epub}
 
 
+@dataclass(frozen=True)
+class Result:
+    """What a build wrote, and the page layouts it used (for the report)."""
+
+    paths: list[Path]
+    layouts: list[layout.PageLayout]
+
+
 def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
-          formats: tuple[str, ...] = ("pdf", "epub")) -> list[Path]:
-    """Build the issue at ``path`` into ``out_dir``; return the files written."""
+          formats: tuple[str, ...] = ("pdf", "epub")) -> Result:
+    """Build the issue at ``path`` into ``out_dir``."""
     source = readers.read(path)
     try:
         job = prepare(source, load_style(style_name), with_layout="pdf" in formats)
@@ -37,7 +46,7 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, data in outputs.items():
         write_atomic(target, data)
-    return list(outputs)
+    return Result(list(outputs), job.layouts)
 
 
 def prepare(source: readers.Source, style: Style, with_layout: bool = True) -> Job:

@@ -45,8 +45,12 @@ def _build(args) -> int:
         raise TypesetError(f"unknown format {', '.join(unknown) or '(none)'}; "
                            f"known: {', '.join(WRITERS)}")
     start = time.perf_counter()
-    written = build(args.issue, args.out, style_name=args.style, formats=formats)
-    for path in written:
+    result = build(args.issue, args.out, style_name=args.style, formats=formats)
+    for page in result.layouts:
+        modules = ", ".join(f"{m.article_id} {m.column}+{m.span}" for m in page.modules)
+        print(f"page {page.number}: {modules}; blank lines at the foot of columns "
+              f"1–{len(page.blank_lines)}: {' '.join(map(str, page.blank_lines))}")
+    for path in result.paths:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
     print(f"built in {time.perf_counter() - start:.1f} s")
     return 0
