@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("schema", help="print the JSON Schema of the input model")
 
+    check = commands.add_parser("check", help="report the Chinese layout rules on a PDF")
+    check.add_argument("pdf", type=Path)
+
     export = commands.add_parser("export", help="write an issue as one JSON file")
     export.add_argument("issue", type=Path)
     export.add_argument("-o", "--out", type=Path, help="JSON file (default: standard output)")
@@ -56,6 +59,15 @@ def _build(args) -> int:
     return 0
 
 
+def _check(args) -> int:
+    from typeset.check import check
+    if not args.pdf.is_file():
+        raise TypesetError("no such PDF file", file=args.pdf)
+    report = check(args.pdf)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
 def _schema(args) -> int:
     from typeset.model import Issue
     print(json.dumps(Issue.model_json_schema(), ensure_ascii=False, indent=2))
@@ -74,7 +86,7 @@ def _export(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "schema": _schema, "export": _export}
+COMMANDS = {"build": _build, "check": _check, "schema": _schema, "export": _export}
 
 if __name__ == "__main__":
     sys.exit(main())

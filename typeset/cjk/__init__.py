@@ -6,18 +6,21 @@ What lives here is what holds for every output, print or reflowable:
 - code points that share one glyph in the CJK fonts are normalised (⋯ → …), because the
   PDF would otherwise extract the wrong one and archives would not match the source;
 - KIN-1: a word joiner (U+2060) is put before — ～ ·, which Pango would otherwise let
-  start a line; it is invisible and drops out of extracted text.
+  start a line; it is invisible and drops out of extracted text;
+- KIN: a zero-width space where a line may break next to curly quotes;
+- ORP-1: the last two Han characters of every paragraph are joined the same way, so a
+  paragraph never ends with one character alone on its last line.
 
-Justification and punctuation compression belong to the print adapter (issue 3).
+Per-line decisions (punctuation compression, justification) are in :mod:`.rules`, used
+by the print adapter once lines are known.
 """
 
 from __future__ import annotations
 
 import re
 
+from typeset.cjk.rules import WORD_JOINER, ZERO_WIDTH_SPACE, last_line_guard, quote_breaks
 from typeset.model import Issue
-
-WORD_JOINER = "\u2060"
 
 #: Marks Pango lets start a line although clreq KIN-1 forbids it.
 _NO_BREAK_BEFORE = re.compile(r"(?<=[^\s\u2060—])([—～·])")
@@ -29,13 +32,17 @@ _NOT_TEXT = frozenset({"id", "kind", "image", "type", "slug", "language", "date"
 def apply(issue: Issue) -> Issue:
     """Return the issue with every text field passed through :func:`prepare_text`."""
     data = _walk(issue.model_dump(), key=None)
+    for article in data["articles"]:
+        for block in article["body"]:
+            if block["type"] != "subhead":
+                block["spans"][-1]["text"] = last_line_guard(block["spans"][-1]["text"])
     return Issue.model_validate(data)
 
 
 def prepare_text(text: str) -> str:
     """Normalise one piece of text (quotes, equivalent marks, no-break joiners)."""
     text = normalise_quotes(text.translate(_EQUIVALENTS))
-    return _NO_BREAK_BEFORE.sub(WORD_JOINER + r"\1", text)
+    return quote_breaks(_NO_BREAK_BEFORE.sub(WORD_JOINER + r"\1", text))
 
 
 def normalise_quotes(text: str) -> str:
@@ -73,5 +80,5 @@ def _walk(value, key):
 
 
 def visible(text: str) -> str:
-    """Text as a reader sees it: without the joiners this stage inserts."""
-    return text.replace(WORD_JOINER, "")
+    """Text as a reader sees it: without the invisible marks this stage inserts."""
+    return text.replace(WORD_JOINER, "").replace(ZERO_WIDTH_SPACE, "")

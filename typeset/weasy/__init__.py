@@ -2,10 +2,12 @@
 
 - :mod:`.fontconfig` shuts fontconfig off from system fonts (must run before import);
 - :mod:`.fetcher` is the url_fetcher that only reads from the allowed folders;
+- :mod:`.cjk_patch` adds Chinese justification and punctuation compression;
 - this module renders HTML to PDF bytes and measures module heights from the layout tree.
 
 WeasyPrint is pinned exactly (pyproject.toml) because :func:`measure_heights` reads its
-layout boxes (``Document.pages[i]._page_box``), which are not public API.
+layout boxes (``Document.pages[i]._page_box``) and :mod:`.cjk_patch` replaces two of its
+functions; neither is public API.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from typeset.weasy import fontconfig
 fontconfig.isolate()
 
 import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango starts)
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
+from typeset.weasy import cjk_patch  # noqa: E402
 from typeset.weasy.fetcher import RefusedURL, SafeFetcher  # noqa: E402
+
+cjk_patch.install()
 
 #: WeasyPrint's layout boxes are in CSS px (1/96 in); the grid is in pt (1/72 in).
 PT_PER_PX = 0.75
@@ -32,11 +38,16 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 def _document(doc: HtmlDocument):
     fetcher = SafeFetcher(doc.roots)
+    # @font-face rules are only honoured when the stylesheet and the render share one
+    # FontConfiguration; without it WeasyPrint silently falls back to fontconfig's
+    # choice among the fonts it knows.
+    fonts = FontConfiguration()
     try:
         stylesheet = weasyprint.CSS(string=doc.css, base_url=doc.css_base.as_uri() + "/",
-                                    url_fetcher=fetcher)
+                                    url_fetcher=fetcher, font_config=fonts)
         return weasyprint.HTML(string=doc.html, base_url=doc.html_base.as_uri() + "/",
-                               url_fetcher=fetcher).render(stylesheets=[stylesheet])
+                               url_fetcher=fetcher).render(stylesheets=[stylesheet],
+                                                           font_config=fonts)
     except RefusedURL as exc:
         raise TypesetError(str(exc)) from None
 

@@ -1,0 +1,154 @@
+"""Character classes and the per-line decisions of Chinese layout (cjk-rules.md IDs).
+
+Pure text functions, no renderer: the WeasyPrint adapter asks them which marks to set
+half-width (PA-1/2/3) and where a line may take extra space when it is justified
+(JUS-1), so the rules can be tested on strings and reused by any other renderer.
+"""
+
+from __future__ import annotations
+
+WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"
+#: Characters that take no room and are skipped when looking at neighbours.
+INVISIBLE = frozenset("\u2060\u200b\u200c\u200d\ufeff")
+
+#: Full-width marks whose blank half is on the left (opening quotes and brackets).
+OPENING = frozenset("“‘（《〈「『【〔〖［｛")
+#: Full-width marks whose blank half is on the right (closing marks, pauses, stops).
+CLOSING = frozenset("”’）》〉」』】〕〗］｝")
+PAUSES = frozenset("、，。．：；？！")
+RIGHT_BLANK = CLOSING | PAUSES
+#: ?! pairs take one em together (W-1): both halves are set half-width.
+EXCLAMATIONS = frozenset("？！")
+#: The two-em units —— and …… (UNIT-1): never split, never stretched inside.
+UNIT_MARKS = frozenset("—…")
+
+
+def is_han(char: str) -> bool:
+    """Han ideographs (汉字), including extension blocks and 〇."""
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
+            or 0x20000 <= code <= 0x3134F or char == "〇")
+
+
+def is_wide(char: str) -> bool:
+    """Characters set on the em grid: Han, kana, full-width marks and forms."""
+    code = ord(char)
+    return (is_han(char) or char in OPENING or char in RIGHT_BLANK or char in UNIT_MARKS
+            or 0x3000 <= code <= 0x30FF or 0xFF01 <= code <= 0xFF60)
+
+
+def is_latin(char: str) -> bool:
+    """Letters, digits and the marks that live inside Latin words and numbers."""
+    return char.isascii() and (char.isalnum() or char in ".,%-+/:'&@#_")
+
+
+def halt_pairs(text: str) -> list[int]:
+    """PA-1 / W-1: indices of marks set half-width because another mark follows.
+
+    In a pair the blank half that sits between the two marks goes: the first mark's if
+    it is a closing mark or a pause (“），” “。””), else the second's if it is an opening
+    mark (“《“”). ？！ pairs lose both halves.
+    """
+    halted = []
+    previous = None
+    for index, char in enumerate(text):
+        if char in INVISIBLE:
+            continue
+        if previous is not None:
+            before = text[previous]
+            if before in EXCLAMATIONS and char in EXCLAMATIONS:
+                halted += [previous, index]
+            elif before in RIGHT_BLANK and (char in RIGHT_BLANK or char in OPENING):
+                halted.append(previous)
+            elif before in OPENING and char in OPENING:
+                halted.append(index)
+        previous = index
+    return sorted(set(halted))
+
+
+def halts_at_line_end(char: str) -> bool:
+    """PA-2: a closing mark or pause ending a line is set half-width."""
+    return char in RIGHT_BLANK
+
+
+def halts_at_line_start(char: str) -> bool:
+    """PA-3: an opening mark starting a line loses its blank half."""
+    return char in OPENING
+
+
+def justification_weights(text: str) -> list[float]:
+    """JUS-1: how much of a line's extra space goes after each character.
+
+    One share between wide characters, half a share at a Han–Latin boundary and where
+    a closing mark follows or an opening mark precedes a character (so marks stay close
+    to what they mark, yet the line has more places to take the space: extractors read
+    gaps over about 0.1 em as spaces), none between two marks, none inside Latin words
+    or numbers, none inside ——/……, and none after the last
+    character. A space between words takes one share (half on each side of it).
+    Invisible joiners are looked through, and the share goes on the visible character
+    before them (renderers position invisible glyphs less exactly).
+    """
+    weights = [0.0] * len(text)
+    visible = [i for i, char in enumerate(text) if char not in INVISIBLE]
+    for left, right in zip(visible, visible[1:]):
+        weights[left] = _weight(text[left], text[right])
+    return weights
+
+
+def _weight(a: str, b: str) -> float:
+    if a == " " or b == " ":
+        return 0.5
+    if a in UNIT_MARKS and b == a:
+        return 0.0
+    marks = RIGHT_BLANK | OPENING
+    if a in marks and b in marks:
+        return 0.0
+    if b in RIGHT_BLANK or a in OPENING:
+        return 0.5
+    wide_a, wide_b = is_wide(a), is_wide(b)
+    if wide_a and wide_b:
+        return 1.0
+    if wide_a != wide_b:
+        return 0.5
+    return 0.0
+
+
+def last_line_guard(text: str) -> str:
+    """ORP-1: glue a paragraph's last Han character to what precedes it.
+
+    A word joiner goes before the last Han character (and before any opening marks
+    that lead into it, dropping the break a zero-width space offered there). The
+    character before it is either a Han character, now glued, or a mark that may not
+    start a line (KIN-1), so the last line always holds at least two Han characters.
+    """
+    hans = [i for i, char in enumerate(text) if is_han(char)]
+    if len(hans) < 2:
+        return text
+    start = hans[-1]
+    while start > 0 and (text[start - 1] in OPENING or text[start - 1] in INVISIBLE):
+        start -= 1
+    if start == 0 or text[start - 1] == WORD_JOINER:
+        return text
+    lead = text[start:hans[-1]].replace(ZERO_WIDTH_SPACE, "")
+    return text[:start] + WORD_JOINER + lead + text[hans[-1]:]
+
+
+def quote_breaks(text: str) -> str:
+    """KIN: let a line break before “‘ and after ”’ where they touch Chinese text.
+
+    Unicode line breaking (UAX #14 before 15.1, as Pango 1.50 has it) treats curly quotes
+    as ambiguous and forbids breaks on both sides, so “将“温暖” moves to the next line as
+    one block and leaves a gap of two or three ems to stretch. A zero-width space marks
+    the break Chinese typesetting allows; it is invisible and extracts as nothing.
+    """
+    out = []
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index + 1 < len(text) else ""
+        if char in "“‘" and before and is_wide(before) and before not in OPENING:
+            out.append(ZERO_WIDTH_SPACE)
+        out.append(char)
+        if char in "”’" and after and is_wide(after) and after not in RIGHT_BLANK:
+            out.append(ZERO_WIDTH_SPACE)
+    return "".join(out)

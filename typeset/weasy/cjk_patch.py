@@ -1,0 +1,307 @@
+"""Chinese justification and punctuation compression inside WeasyPrint 70.0.
+
+Stock WeasyPrint justifies by stretching U+0020/U+00A0 only (``layout/inline.py``:
+``justify_line`` → ``count_expandable_spaces``/``add_word_spacing``), so Chinese lines,
+which have no spaces, end ragged; and it never compresses adjacent punctuation. This
+module replaces two functions, keeping everything else (line breaking included) stock:
+
+``text.line_break.Layout.set_text``
+    wrapped: after the original, marks that must be half-width get the font's ``halt``
+    feature as a Pango attribute — adjacent pairs (PA-1) on every layout, so line
+    breaking already sees compressed widths (KIN-3), and the line-end / line-start mark
+    chosen when the line was justified (PA-2, PA-3). When WeasyPrint lays text out for
+    drawing (``justify=True``), the glyphs after each justification opportunity are
+    widened by that line's shares. Editing glyph advances instead of adding Pango
+    letter-spacing keeps every share exact and costs no re-shaping.
+``layout.inline.justify_line``
+    replaced: a justified line's extra width is spread over inter-character
+    opportunities weighted by :func:`typeset.cjk.rules.justification_weights` (JUS-1),
+    after the line-end/line-start marks have been set half-width.
+
+Everything is switched by :data:`STATE` so a build can be measured with the engine off.
+The patch refuses to install on any other WeasyPrint version: it relies on private
+structures (``Layout.text``, ``TextBox.pango_layout``, Pango glyph strings).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from types import SimpleNamespace
+
+import weasyprint
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
+from weasyprint.text import line_break
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+from typeset.cjk import rules
+
+WEASYPRINT_VERSION = "70.0"
+STATE = SimpleNamespace(enabled=True, installed=False)
+
+_original_set_text = line_break.Layout.set_text
+_original_justify_line = inline.justify_line
+_original_split_first_line = inline.split_first_line
+_halt_savings: dict[tuple, float] = {}
+_widths: dict[tuple, float] = {}
+
+
+def install() -> None:
+    """Put the two replacements in place (once)."""
+    if STATE.installed:
+        return
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise RuntimeError(f"typeset's CJK patch is written for WeasyPrint "
+                           f"{WEASYPRINT_VERSION}, found {weasyprint.__version__}")
+    line_break.Layout.set_text = _set_text
+    inline.justify_line = _justify_line
+    inline.split_first_line = _split_first_line
+    STATE.installed = True
+
+
+@contextlib.contextmanager
+def disabled():
+    """Render with stock WeasyPrint behaviour (for comparisons and benchmarks)."""
+    STATE.enabled = False
+    try:
+        yield
+    finally:
+        STATE.enabled = True
+
+
+def _set_text(self, text, justify=False):
+    _original_set_text(self, text, justify)
+    if not STATE.enabled or not self.text:
+        return
+    text = self.text
+    halted = rules.halt_pairs(text) + list(getattr(self, "cjk_squeeze", ()))
+    if halted:
+        _add_halt(self, text, halted)
+    extra = getattr(self, "cjk_extra", None)
+    if justify and extra:
+        _widen_glyphs(self, extra)
+
+
+def _add_halt(layout, text: str, indices: list[int]) -> None:
+    """Give the characters at ``indices`` the font's ``halt`` (half-width) feature."""
+    attr_list = pango.pango_layout_get_attributes(layout.layout)
+    if attr_list == ffi.NULL:
+        attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    starts = _byte_starts(text)
+    for index in set(indices):
+        attr = pango.pango_attr_font_features_new(b"halt")
+        attr.start_index, attr.end_index = starts[index], starts[index + 1]
+        pango.pango_attr_list_insert(attr_list, attr)
+    pango.pango_layout_set_attributes(layout.layout, attr_list)
+
+
+def _widen_glyphs(layout, extra: dict[int, int]) -> None:
+    """Add ``extra[byte offset]`` Pango units after the character at that offset."""
+    # Drawing switches single-paragraph mode on, which would discard edited lines.
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+    if line == ffi.NULL or line.runs == ffi.NULL:
+        return
+    run = line.runs[0]  # walked as WeasyPrint's draw_first_line walks it
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item = glyph_item.item
+        glyphs = glyph_item.glyphs
+        count, clusters = glyphs.num_glyphs, glyphs.log_clusters
+        for i in range(count):
+            if i + 1 < count and clusters[i + 1] == clusters[i]:
+                continue  # only the last glyph of a cluster carries the space
+            start = item.offset + clusters[i]
+            end = item.offset + (clusters[i + 1] if i + 1 < count else item.length)
+            added = sum(extra.get(offset, 0) for offset in range(start, end))
+            if added:
+                glyphs.glyphs[i].geometry.width += added
+
+
+def _justify_line(context, line, extra_width):
+    if not STATE.enabled:
+        return _original_justify_line(context, line, extra_width)
+    text_boxes = list(_text_boxes(line))
+    if not text_boxes:
+        return None
+    texts = [box.pango_layout.text or "" for box in text_boxes]
+    weights = rules.justification_weights("".join(texts))
+    total = sum(weights)
+    if not total:
+        return _original_justify_line(context, line, extra_width)
+    share = extra_width / total
+    due = given = 0.0  # px owed to and handed out along the line so far
+    for box, text, box_weights in _split(text_boxes, texts, weights):
+        # WeasyPrint writes each glyph's extra advance as a whole number of thousandths
+        # of the font size (PDF TJ units) and truncates the rest, so shares are handed
+        # out in those units, with the rounding carried along the line, and converted
+        # to Pango units rounded up: nothing is lost and the line ends on the edge.
+        unit = box.style["font_size"] / 1000
+        extra: dict[int, int] = {}
+        added = 0
+        byte = 0
+        for char, weight in zip(text, box_weights):
+            if weight:
+                due += weight * share
+                units = round((due - given) / unit)
+                given += units * unit
+                added += units
+                extra[byte] = math.ceil(units * unit * TO_UNITS)
+            byte += len(char.encode())
+        box.pango_layout.cjk_extra = extra
+        box.cjk_added = added * unit
+    _shift(line, 0)
+    return None
+
+
+def _split_first_line(text, style, context, max_width, justification_spacing,
+                      is_line_start=True, minimum=False):
+    result = _original_split_first_line(text, style, context, max_width,
+                                        justification_spacing, is_line_start, minimum)
+    if not STATE.enabled or style["text_align_all"] != "justify" or max_width is None \
+            or math.isinf(max_width) or result[2] is None or result[1] <= 0:
+        return result
+    return _push_in(result, text, style, context, max_width, justification_spacing,
+                    is_line_start, minimum) or result
+
+
+def _push_in(result, text, style, context, max_width, justification_spacing,
+             is_line_start, minimum):
+    """Squeeze before stretching (JUS-1, PA-2): pull the next character back in.
+
+    Pango broke before a character that did not fit (often one that must take the
+    following mark with it, KIN-1). If setting the marks of the line half-width — the
+    mark that would end the line first (PA-2), then the others from the end — frees
+    the room, the line takes that character and its marks and needs no stretching.
+    """
+    _, length, resume, width, _, _ = result
+    encoded = text.encode()
+    line = encoded[:length].decode()
+    rest = encoded[resume:].decode()
+    unit = _next_unit(rest)
+    if not unit or line.endswith(" "):
+        return None
+    unit_width = _natural_width(context, style, unit)
+    need = width + unit_width - max_width
+    candidate = line + unit
+    squeeze, saved = [], 0.0
+    for index in reversed(range(len(candidate))):
+        if saved >= need - 1e-6:
+            break
+        if not _squeezable(candidate, index):
+            continue
+        char = candidate[index]
+        saving = _halt_saving(context, style, char)
+        if saving:
+            squeeze.append(index)
+            saved += saving
+    if saved < need - 1e-6:
+        return None
+    longer = _original_split_first_line(text, style, context, width + unit_width + 0.01,
+                                        justification_spacing, is_line_start, minimum)
+    layout, new_length = longer[0], longer[1]
+    if new_length != len(candidate.encode()):
+        return None
+    layout.cjk_squeeze = squeeze
+    layout.reactivate(style)
+    new_width = line_break.line_size(layout.get_first_line()[0], style)[0]
+    layout.deactivate()
+    if new_width > max_width + 0.01:
+        return None
+    return (layout, new_length, longer[2], new_width) + tuple(longer[4:])
+
+
+def _squeezable(text: str, index: int) -> bool:
+    """A lone mark may give up its blank half; one in a pair has already (PA-1)."""
+    char = text[index]
+    if not (char in rules.RIGHT_BLANK or char in rules.OPENING):
+        return False
+    before = text[:index].rstrip("".join(rules.INVISIBLE))[-1:]
+    after = text[index + 1:].lstrip("".join(rules.INVISIBLE))[:1]
+    return not any(c in rules.RIGHT_BLANK or c in rules.OPENING for c in before + after)
+
+
+def _next_unit(rest: str) -> str:
+    """The next wide character with the marks that may not be parted from it: opening
+    marks before it (KIN-2), closing marks and pauses after it (KIN-1)."""
+    start = 0
+    while start < len(rest) and (rest[start] in rules.OPENING or rest[start] in rules.INVISIBLE):
+        start += 1
+    if start >= len(rest) or not rules.is_wide(rest[start]) or rest[start] in rules.RIGHT_BLANK:
+        return ""
+    end = start + 1
+    while end < len(rest) and (rest[end] in rules.RIGHT_BLANK or rest[end] in rules.INVISIBLE
+                               or rest[end] in "—…·～" or rest[end - 1] == rules.WORD_JOINER):
+        end += 1
+    return rest[:end] if end <= 6 else ""
+
+
+def _natural_width(context, style, text: str) -> float:
+    key = _style_key(style) + (text,)
+    if key not in _widths:
+        layout = line_break.create_layout(text, style, context, None, 0)
+        _widths[key] = line_break.line_size(layout.get_first_line()[0], style)[0]
+    return _widths[key]
+
+
+def _style_key(style) -> tuple:
+    return (tuple(style["font_family"]), style["font_size"], style["font_weight"],
+            style["font_style"], style["font_stretch"], style["lang"])
+
+
+def _halt_saving(context, style, char: str) -> float:
+    """Width ``halt`` takes off ``char`` in this font (0 where the font has none)."""
+    key = _style_key(style) + (char,)
+    if key not in _halt_savings:
+        layout = line_break.create_layout(char, style, context, None, 0)
+        layout.cjk_squeeze = [0]
+        layout.set_text(char)
+        half = line_break.line_size(layout.get_first_line()[0], style)[0]
+        _halt_savings[key] = max(0.0, _natural_width(context, style, char) - half)
+    return _halt_savings[key]
+
+
+def _shift(box, x_advance: float) -> float:
+    """Move boxes right by what the text before them gained; widen what gained."""
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        added = getattr(box, "cjk_added", 0.0)
+        box.width += added
+        return x_advance + added
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _shift(child, x_advance)
+        box.width += x_advance - before
+        return x_advance
+    box.translate(x_advance, 0)
+    return x_advance
+
+
+def _text_boxes(box):
+    if isinstance(box, boxes.TextBox):
+        if box.pango_layout is not None:
+            yield box
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _text_boxes(child)
+
+
+def _split(text_boxes, texts, weights):
+    """(box, its text, its slice of the line's weights) for each text box."""
+    offset = 0
+    for box, text in zip(text_boxes, texts):
+        yield box, text, weights[offset:offset + len(text)]
+        offset += len(text)
+
+
+def _byte_starts(text: str) -> list[int]:
+    starts = [0]
+    for char in text:
+        starts.append(starts[-1] + len(char.encode()))
+    return starts
