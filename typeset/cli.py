@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -27,6 +28,18 @@ def main(argv: list[str] | None = None) -> int:
 
     check = commands.add_parser("check", help="report the Chinese layout rules on a PDF")
     check.add_argument("pdf", type=Path)
+
+    text_import = commands.add_parser("import",
+                                      help="turn a page's plain text into an issue folder")
+    text_import.add_argument("text", type=Path, help="the page as plain text (UTF-8 or GB18030)")
+    text_import.add_argument("-o", "--out", type=Path, required=True, help="new issue folder")
+    text_import.add_argument("--paper", help="paper name (报名)")
+    text_import.add_argument("--publisher", help="publisher (主办)")
+    text_import.add_argument("--date", type=dt.date.fromisoformat, help="issue date, YYYY-MM-DD")
+    text_import.add_argument("--number", type=int, help="issue number (总第N期)")
+    text_import.add_argument("--section", help="section name (版名)")
+    text_import.add_argument("--page", type=int, help="page number (版次)")
+    text_import.add_argument("--slug", help="output file name (ASCII)")
 
     export = commands.add_parser("export", help="write an issue as one JSON file")
     export.add_argument("issue", type=Path)
@@ -86,7 +99,18 @@ def _export(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "schema": _schema, "export": _export}
+def _import(args) -> int:
+    from typeset.readers.plaintext import Options, import_page
+    from typeset.readers.plaintext.notes import report
+    options = Options(paper=args.paper, publisher=args.publisher, date=args.date,
+                      number=args.number, section=args.section, page=args.page, slug=args.slug)
+    notes = import_page(args.text, args.out, options)
+    print(f"wrote {args.out}; review:\n{report(notes)}")
+    return 0
+
+
+COMMANDS = {"build": _build, "check": _check, "schema": _schema, "export": _export,
+            "import": _import}
 
 if __name__ == "__main__":
     sys.exit(main())
