@@ -6,12 +6,12 @@ from typeset.cjk import rules
 
 
 def test_pa1_which_mark_of_a_pair_is_halved():
-    assert rules.halt_pairs("好），是") == [1]  # closing + pause: the closing mark
-    assert rules.halt_pairs("好。”是") == [1]  # stop + closing quote: the stop
-    assert rules.halt_pairs("《“好") == [1]  # two opening marks: the second
-    assert rules.halt_pairs("什么？！") == [2, 3]  # W-1: ?! both
-    assert rules.halt_pairs("好，是") == []
-    assert rules.halt_pairs("说：\u200b“好") == [1]  # invisible marks are looked through
+    assert rules.halt_pairs("好），是") == (1,)  # closing + pause: the closing mark
+    assert rules.halt_pairs("好。”是") == (1,)  # stop + closing quote: the stop
+    assert rules.halt_pairs("《“好") == (1,)  # two opening marks: the second
+    assert rules.halt_pairs("什么？！") == (2, 3)  # W-1: ?! both
+    assert rules.halt_pairs("好，是") == ()
+    assert rules.halt_pairs("说：\u200b“好") == (1,)  # invisible marks are looked through
 
 
 def test_jus1_weights():

@@ -256,7 +256,8 @@ def _check_line(line: Line, report: Report) -> None:
     if text[-1] in KIN_NOT_END:
         report.add("KIN-2", line)
     if line.last_in_paragraph:
-        if sum(rules.is_han(c) for c in text) == 1:
+        marks = rules.OPENING | rules.RIGHT_BLANK | rules.UNIT_MARKS
+        if sum(c not in marks for c in text) == 1:  # one character, maybe with its marks
             report.add("ORP-1", line)
     else:
         report.justified += 1

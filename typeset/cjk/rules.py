@@ -7,6 +7,9 @@ half-width (PA-1/2/3) and where a line may take extra space when it is justified
 
 from __future__ import annotations
 
+import functools
+import re
+
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
 #: Characters that take no room and are skipped when looking at neighbours.
@@ -43,28 +46,36 @@ def is_latin(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in ".,%-+/:'&@#_")
 
 
-def halt_pairs(text: str) -> list[int]:
+_MARK = "[" + re.escape("".join(sorted(OPENING | RIGHT_BLANK))) + "]"
+#: Two marks next to each other, maybe with invisible characters between (a lookahead,
+#: so that runs of three marks yield both pairs).
+_PAIR = re.compile(f"(?={_MARK}[{''.join(sorted(INVISIBLE))}]*{_MARK})")
+
+
+@functools.lru_cache(maxsize=16384)
+def halt_pairs(text: str) -> tuple[int, ...]:
     """PA-1 / W-1: indices of marks set half-width because another mark follows.
 
     In a pair the blank half that sits between the two marks goes: the first mark's if
     it is a closing mark or a pause (“），” “。””), else the second's if it is an opening
-    mark (“《“”). ？！ pairs lose both halves.
+    mark (“《“”). ？！ pairs lose both halves. Called on every text the renderer lays out
+    (often the same text again, while columns are balanced), so results are cached and
+    the scan is a regular expression: the Python loop only sees the pairs.
     """
     halted = []
-    previous = None
-    for index, char in enumerate(text):
-        if char in INVISIBLE:
-            continue
-        if previous is not None:
-            before = text[previous]
-            if before in EXCLAMATIONS and char in EXCLAMATIONS:
-                halted += [previous, index]
-            elif before in RIGHT_BLANK and (char in RIGHT_BLANK or char in OPENING):
-                halted.append(previous)
-            elif before in OPENING and char in OPENING:
-                halted.append(index)
-        previous = index
-    return sorted(set(halted))
+    for match in _PAIR.finditer(text):
+        previous = match.start()
+        index = previous + 1
+        while text[index] in INVISIBLE:
+            index += 1
+        before, char = text[previous], text[index]
+        if before in EXCLAMATIONS and char in EXCLAMATIONS:
+            halted += [previous, index]
+        elif before in RIGHT_BLANK:
+            halted.append(previous)
+        elif char in OPENING:  # two opening marks
+            halted.append(index)
+    return tuple(sorted(set(halted)))
 
 
 def halts_at_line_end(char: str) -> bool:
@@ -77,7 +88,8 @@ def halts_at_line_start(char: str) -> bool:
     return char in OPENING
 
 
-def justification_weights(text: str) -> list[float]:
+@functools.lru_cache(maxsize=65536)
+def justification_weights(text: str) -> tuple[float, ...]:
     """JUS-1: how much of a line's extra space goes after each character.
 
     One share between wide characters, half a share at a Han–Latin boundary and where
@@ -93,7 +105,7 @@ def justification_weights(text: str) -> list[float]:
     visible = [i for i, char in enumerate(text) if char not in INVISIBLE]
     for left, right in zip(visible, visible[1:]):
         weights[left] = _weight(text[left], text[right])
-    return weights
+    return tuple(weights)
 
 
 def _weight(a: str, b: str) -> float:

@@ -45,6 +45,7 @@ _original_justify_line = inline.justify_line
 _original_split_first_line = inline.split_first_line
 _halt_savings: dict[tuple, float] = {}
 _widths: dict[tuple, float] = {}
+_pushes: dict[tuple, tuple | None] = {}
 
 
 def install() -> None:
@@ -75,7 +76,7 @@ def _set_text(self, text, justify=False):
     if not STATE.enabled or not self.text:
         return
     text = self.text
-    halted = rules.halt_pairs(text) + list(getattr(self, "cjk_squeeze", ()))
+    halted = rules.halt_pairs(text) + tuple(getattr(self, "cjk_squeeze", ()))
     if halted:
         _add_halt(self, text, halted)
     extra = getattr(self, "cjk_extra", None)
@@ -88,10 +89,10 @@ def _add_halt(layout, text: str, indices: list[int]) -> None:
     attr_list = pango.pango_layout_get_attributes(layout.layout)
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    starts = _byte_starts(text)
     for index in set(indices):
         attr = pango.pango_attr_font_features_new(b"halt")
-        attr.start_index, attr.end_index = starts[index], starts[index + 1]
+        attr.start_index = len(text[:index].encode())
+        attr.end_index = attr.start_index + len(text[index].encode())
         pango.pango_attr_list_insert(attr_list, attr)
     pango.pango_layout_set_attributes(layout.layout, attr_list)
 
@@ -161,56 +162,68 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     result = _original_split_first_line(text, style, context, max_width,
                                         justification_spacing, is_line_start, minimum)
     if not STATE.enabled or style["text_align_all"] != "justify" or max_width is None \
-            or math.isinf(max_width) or result[2] is None or result[1] <= 0:
-        return result
-    return _push_in(result, text, style, context, max_width, justification_spacing,
-                    is_line_start, minimum) or result
+            or math.isinf(max_width) or result[2] is None or result[1] <= 0 \
+            or result[3] > max_width - style["font_size"] / 20:
+        return result  # nothing to pull in, or the line is (nearly) full already
+    return _push_in(result, text, style, context, max_width, justification_spacing) or result
 
 
-def _push_in(result, text, style, context, max_width, justification_spacing,
-             is_line_start, minimum):
+def _push_in(result, text, style, context, max_width, justification_spacing):
     """Squeeze before stretching (JUS-1, PA-2): pull the next character back in.
 
     Pango broke before a character that did not fit (often one that must take the
     following mark with it, KIN-1). If setting the marks of the line half-width — the
     mark that would end the line first (PA-2), then the others from the end — frees
     the room, the line takes that character and its marks and needs no stretching.
+    Decisions are cached: column balancing lays the same lines out many times.
     """
-    _, length, resume, width, _, _ = result
+    _, length, resume, width, height, baseline = result
     encoded = text.encode()
     line = encoded[:length].decode()
     rest = encoded[resume:].decode()
     unit = _next_unit(rest)
-    if not unit or line.endswith(" "):
+    if not unit or line.endswith(" ") or rest[len(unit):].startswith(" "):
         return None
-    unit_width = _natural_width(context, style, unit)
-    need = width + unit_width - max_width
     candidate = line + unit
+    key = (candidate, round(max_width, 3)) + _style_key(style)
+    if key not in _pushes:
+        _pushes[key] = _plan_push_in(candidate, width + _natural_width(context, style, unit),
+                                     style, context, max_width, justification_spacing)
+    plan = _pushes[key]
+    if plan is None:
+        return None
+    squeeze, new_width = plan
+    layout = _squeezed_layout(candidate, squeeze, style, justification_spacing)
+    layout.deactivate()
+    new_length = len(candidate.encode())
+    return (layout, new_length, new_length if rest[len(unit):] else None, new_width,
+            height, baseline)
+
+
+def _plan_push_in(candidate, natural, style, context, max_width, justification_spacing):
+    """(marks to squeeze, resulting width), or None when squeezing cannot make room."""
+    need = natural - max_width
     squeeze, saved = [], 0.0
     for index in reversed(range(len(candidate))):
         if saved >= need - 1e-6:
             break
-        if not _squeezable(candidate, index):
-            continue
-        char = candidate[index]
-        saving = _halt_saving(context, style, char)
-        if saving:
-            squeeze.append(index)
-            saved += saving
+        if _squeezable(candidate, index):
+            saving = _halt_saving(context, style, candidate[index])
+            if saving:
+                squeeze.append(index)
+                saved += saving
     if saved < need - 1e-6:
         return None
-    longer = _original_split_first_line(text, style, context, width + unit_width + 0.01,
-                                        justification_spacing, is_line_start, minimum)
-    layout, new_length = longer[0], longer[1]
-    if new_length != len(candidate.encode()):
-        return None
-    layout.cjk_squeeze = squeeze
-    layout.reactivate(style)
-    new_width = line_break.line_size(layout.get_first_line()[0], style)[0]
-    layout.deactivate()
-    if new_width > max_width + 0.01:
-        return None
-    return (layout, new_length, longer[2], new_width) + tuple(longer[4:])
+    layout = _squeezed_layout(candidate, squeeze, style, justification_spacing)
+    width = line_break.line_size(layout.get_first_line()[0], style)[0]
+    return (tuple(squeeze), width) if width <= max_width + 0.01 else None
+
+
+def _squeezed_layout(text, squeeze, style, justification_spacing):
+    layout = line_break.Layout(style, justification_spacing)
+    layout.cjk_squeeze = list(squeeze)
+    layout.set_text(text)
+    return layout
 
 
 def _squeezable(text: str, index: int) -> bool:
@@ -298,10 +311,3 @@ def _split(text_boxes, texts, weights):
     for box, text in zip(text_boxes, texts):
         yield box, text, weights[offset:offset + len(text)]
         offset += len(text)
-
-
-def _byte_starts(text: str) -> list[int]:
-    starts = [0]
-    for char in text:
-        starts.append(starts[-1] + len(char.encode()))
-    return starts

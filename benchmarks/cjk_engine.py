@@ -1,0 +1,39 @@
+"""Cost of the Chinese typography engine: the sample built with it on and off.
+
+Run: python benchmarks/cjk_engine.py [ROUNDS]. Rounds alternate on/off so machine noise
+hits both alike; prints the median of each and their ratio, measured in this one run.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from typeset import SAMPLE_ISSUE, readers
+from typeset.build import prepare
+from typeset.style import load_style
+from typeset.weasy import cjk_patch
+from typeset.writers import pdf
+
+
+def build_once() -> float:
+    start = time.perf_counter()
+    pdf.write(prepare(readers.read(SAMPLE_ISSUE), load_style()))
+    return time.perf_counter() - start
+
+
+def main(rounds: int = 3) -> None:
+    build_once()  # warm up: fonts, caches, imports
+    on, off = [], []
+    for _ in range(rounds):
+        on.append(build_once())
+        with cjk_patch.disabled():
+            off.append(build_once())
+    median_on, median_off = statistics.median(on), statistics.median(off)
+    print(f"sample PDF (layout + render), {rounds} rounds: engine on {median_on:.2f} s, "
+          f"off {median_off:.2f} s, ratio {median_on / median_off:.3f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
