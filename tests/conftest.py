@@ -20,6 +20,27 @@ def sample_outputs(tmp_path_factory) -> dict[str, Path]:
     return {path.suffix[1:]: path for path in build(SAMPLE_ISSUE, out).paths}
 
 
+@pytest.fixture(scope="session")
+def proof_pdf(tmp_path_factory) -> Path:
+    """The sample as a page proof, with the 校样 watermark."""
+    out = tmp_path_factory.mktemp("proof-out")
+    return build(SAMPLE_ISSUE, out, formats=("pdf",), mode="proof", watermark=True).paths[0]
+
+
+@pytest.fixture(scope="session")
+def archive_pdf(tmp_path_factory) -> Path:
+    """The sample as an archival PDF/A-3u."""
+    out = tmp_path_factory.mktemp("archive-out")
+    return build(SAMPLE_ISSUE, out, formats=("pdf",), mode="archive").paths[0]
+
+
+@pytest.fixture(scope="session")
+def fonts_epub(tmp_path_factory) -> Path:
+    """The sample's EPUB with embedded font subsets (built without a PDF)."""
+    out = tmp_path_factory.mktemp("fonts-out")
+    return build(SAMPLE_ISSUE, out, formats=("epub",), embed_fonts=True).paths[0]
+
+
 @pytest.fixture
 def issue_copy(tmp_path) -> Path:
     """A writable copy of the sample issue folder, to break on purpose."""

@@ -70,6 +70,7 @@ def test_pdf_outline_has_pages_and_headlines(sample_outputs):
             articles = [child.title for item in outline.root for child in item.children]
     assert top == ["第1版 要闻", "第2版 基层治理"]
     assert len(articles) == 10
+    assert "县图书馆“夜读空间”开门迎客" in articles  # as written: no invisible marks
 
 
 def test_two_builds_are_byte_identical(sample_outputs, tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from typeset import cjk, fonts, html, layout, readers, weasy
@@ -30,11 +30,19 @@ class Result:
 
 
 def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
-          formats: tuple[str, ...] = ("pdf", "epub")) -> Result:
-    """Build the issue at ``path`` into ``out_dir``."""
+          formats: tuple[str, ...] = ("pdf", "epub"), mode: str = "print",
+          watermark: bool = False, embed_fonts: bool = False) -> Result:
+    """Build the issue at ``path`` into ``out_dir``.
+
+    ``mode`` sets the kind of PDF (see :data:`typeset.writers.pdf.MODES`), ``watermark``
+    marks proofs "校样", ``embed_fonts`` puts font subsets in the EPUB.
+    """
+    if mode not in pdf.MODES:
+        raise TypesetError(f"unknown mode {mode}; known: {', '.join(pdf.MODES)}")
     source = readers.read(path)
     try:
-        job = prepare(source, load_style(style_name), with_layout="pdf" in formats)
+        job = replace(prepare(source, load_style(style_name)), mode=mode,
+                      watermark=watermark, embed_fonts=embed_fonts)
         outputs = {out_dir / f"{job.issue.slug}{WRITERS[f].SUFFIX}": WRITERS[f].write(job)
                    for f in formats}
     except TypesetError as exc:
@@ -49,14 +57,16 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
     return Result(list(outputs), job.layouts)
 
 
-def prepare(source: readers.Source, style: Style, with_layout: bool = True) -> Job:
-    """Run the text and layout stages: everything a writer needs."""
+def prepare(source: readers.Source, style: Style) -> Job:
+    """Run the text and layout stages: everything a writer needs.
+
+    The layout runs even for an EPUB alone: the EPUB's cover is the printed front page.
+    """
     issue = cjk.apply(source.issue)
     fonts.check_coverage(issue, style)
-    layouts = layout.place(issue, style, measurer(issue, source.root, style)) \
-        if with_layout else []
+    layouts = layout.place(issue, style, measurer(issue, source.root, style))
     return Job(issue=issue, root=source.root, style=style, created=build_time(issue),
-               layouts=layouts)
+               layouts=layouts, source_issue=source.issue)
 
 
 def measurer(issue: Issue, root: Path, style: Style) -> layout.Measure:

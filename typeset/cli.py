@@ -23,11 +23,26 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
     build.add_argument("--style", default="broadsheet", help="style folder in styles/")
     build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf,epub")
+    build.add_argument("--mode", default="print", choices=("print", "proof", "archive"),
+                       help="the PDF: print, proof (marks and slug line), archive (PDF/A-3u)")
+    build.add_argument("--watermark", action="store_true", help="proofs: 校样 across pages")
+    build.add_argument("--embed-fonts", action="store_true",
+                       help="EPUB: embed subsets of the fonts, cut to the characters used")
 
     commands.add_parser("schema", help="print the JSON Schema of the input model")
 
     check = commands.add_parser("check", help="report the Chinese layout rules on a PDF")
     check.add_argument("pdf", type=Path)
+
+    export = commands.add_parser("export", help="write an issue as one JSON file")
+    export.add_argument("issue", type=Path)
+    export.add_argument("-o", "--out", type=Path, help="JSON file (default: standard output)")
+
+    diff = commands.add_parser("diff", help="show which pages changed between two proofs")
+    diff.add_argument("old", type=Path, help="the earlier PDF")
+    diff.add_argument("new", type=Path, help="the later PDF")
+    diff.add_argument("-o", "--out", type=Path, default=Path("out/diff"),
+                      help="folder for the page-N.png pictures (default: out/diff)")
 
     text_import = commands.add_parser("import",
                                       help="turn a page's plain text into an issue folder")
@@ -40,10 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     text_import.add_argument("--section", help="section name (版名)")
     text_import.add_argument("--page", type=int, help="page number (版次)")
     text_import.add_argument("--slug", help="output file name (ASCII)")
-
-    export = commands.add_parser("export", help="write an issue as one JSON file")
-    export.add_argument("issue", type=Path)
-    export.add_argument("-o", "--out", type=Path, help="JSON file (default: standard output)")
 
     args = parser.parse_args(argv)
     try:
@@ -61,13 +72,19 @@ def _build(args) -> int:
         raise TypesetError(f"unknown format {', '.join(unknown) or '(none)'}; "
                            f"known: {', '.join(WRITERS)}")
     start = time.perf_counter()
-    result = build(args.issue, args.out, style_name=args.style, formats=formats)
+    result = build(args.issue, args.out, style_name=args.style, formats=formats,
+                   mode=args.mode, watermark=args.watermark, embed_fonts=args.embed_fonts)
     for page in result.layouts:
         modules = ", ".join(f"{m.article_id} {m.column}+{m.span}" for m in page.modules)
         print(f"page {page.number}: {modules}; blank lines at the foot of columns "
               f"1–{len(page.blank_lines)}: {' '.join(map(str, page.blank_lines))}")
     for path in result.paths:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+        if args.embed_fonts and path.suffix == ".epub":
+            from typeset.writers.epub import font_bytes
+            fonts = font_bytes(path)
+            print(f"  of which fonts {fonts / 1e6:.2f} MB: "
+                  f"{(path.stat().st_size - fonts) / 1e6:.2f} MB without them")
     print(f"built in {time.perf_counter() - start:.1f} s")
     return 0
 
@@ -79,6 +96,12 @@ def _check(args) -> int:
     report = check(args.pdf)
     print(report.summary())
     return 0 if report.ok else 1
+
+
+def _diff(args) -> int:
+    from typeset.proofdiff import diff
+    print(diff(args.old, args.new, args.out).summary())
+    return 0
 
 
 def _schema(args) -> int:
@@ -110,7 +133,7 @@ def _import(args) -> int:
 
 
 COMMANDS = {"build": _build, "check": _check, "schema": _schema, "export": _export,
-            "import": _import}
+            "diff": _diff, "import": _import}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,9 +15,9 @@ from pathlib import Path
 import jinja2
 from PIL import Image
 
-from typeset import FONTS_DIR, STYLES_DIR
+from typeset import FONTS_DIR, STYLES_DIR, cjk
 from typeset.layout import PageLayout
-from typeset.model import Article, Issue
+from typeset.model import Article, Issue, Page
 from typeset.style import Style
 
 WEEKDAYS = "一二三四五六日"
@@ -34,16 +34,32 @@ class HtmlDocument:
     roots: list[Path] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Proof:
+    """What a page proof adds around each page: the slug line's version, a watermark."""
+
+    version: str
+    watermark: bool = False
+
+
 def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: Style,
-                   created: dt.datetime) -> HtmlDocument:
-    """The whole issue as one paged HTML document, modules at their layout boxes."""
+                   created: dt.datetime, proof: Proof | None = None) -> HtmlDocument:
+    """The whole issue as one paged HTML document, modules at their layout boxes.
+
+    With ``proof``, the pages get bleed, crop marks and a slug line (proof.css.j2).
+    """
     env = _environment(style.folder)
     pages = [(page, layout) for page, layout in zip(issue.pages, layouts, strict=True)]
     html = env.get_template("print.html.j2").render(
-        issue=issue, pages=pages, style=style, grid=style.grid, created=created,
+        issue=issue, pages=pages, style=style, grid=style.grid, created=created, proof=proof,
         weekday=issue.weekday or f"星期{WEEKDAYS[issue.date.weekday()]}",
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
-    return HtmlDocument(html, root, _css(env, style), style.folder, _roots(root))
+    css = _css(env, style)
+    if proof:
+        margin_x, margin_y = style.margins_pt
+        css += env.get_template("proof.css.j2").render(
+            grid=style.grid, margin_x=margin_x, margin_y=margin_y)
+    return HtmlDocument(html, root, css, style.folder, _roots(root))
 
 
 def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]],
@@ -58,15 +74,45 @@ def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]]
 
 
 def epub_article(issue: Issue, article: Article, page_number: int, style: Style,
-                 image_href) -> str:
-    """One article as an EPUB XHTML content document."""
+                 image_href, page_break: bool = False) -> str:
+    """One article as an EPUB XHTML content document.
+
+    ``page_break`` puts the marker of print page ``page_number`` at its start (the first
+    article of each page has it), so that the page list can point there.
+    """
     env = _environment(style.folder)
     return env.get_template("epub-article.xhtml.j2").render(
-        issue=issue, article=article, page_number=page_number, image_href=image_href)
+        issue=issue, article=article, page_number=page_number, image_href=image_href,
+        page_break=page_break)
 
 
-def epub_stylesheet(style: Style) -> str:
-    return (style.folder / "epub.css").read_text(encoding="utf-8")
+def epub_nav(issue: Issue, pages: list[tuple[Page, list[tuple[Article, str]]]],
+             style: Style) -> str:
+    """The EPUB navigation document: contents by page, landmarks and the page list.
+
+    ``pages`` holds each page with its articles and their hrefs, in reading order.
+    """
+    env = _environment(style.folder)
+    return env.get_template("epub-nav.xhtml.j2").render(issue=issue, pages=pages)
+
+
+def epub_cover(issue: Issue, style: Style, image_href: str) -> str:
+    """The EPUB cover document: the picture of the front page."""
+    env = _environment(style.folder)
+    return env.get_template("epub-cover.xhtml.j2").render(issue=issue, image_href=image_href)
+
+
+def epub_stylesheet(style: Style, font_href=None) -> str:
+    """The EPUB stylesheet: readers' own fonts, or with ``font_href`` the embedded ones.
+
+    ``font_href(file name)`` returns where a font file of fonts/ is in the book; the
+    font rules (epub-fonts.css.j2) call it for exactly the faces they use.
+    """
+    css = (style.folder / "epub.css").read_text(encoding="utf-8")
+    if font_href is None:
+        return css
+    env = _environment(style.folder)
+    return css + env.get_template("epub-fonts.css.j2").render(style=style, font=font_href)
 
 
 def measure_id(article_id: str, span: int) -> str:
@@ -103,4 +149,7 @@ def _environment(folder: Path) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["measure_id"] = measure_id
+    # Titles (PDF bookmarks, EPUB navigation) carry the text without the invisible
+    # joiners and breaks the cjk stage put in for line breaking.
+    env.filters["visible"] = cjk.visible
     return env

@@ -2,6 +2,7 @@
 
 - :mod:`.fontconfig` shuts fontconfig off from system fonts (must run before import);
 - :mod:`.fetcher` is the url_fetcher that only reads from the allowed folders;
+- :mod:`.archive` writes PDF/A-3u with metadata and the source attached;
 - :mod:`.cjk_patch` adds Chinese justification and punctuation compression;
 - this module renders HTML to PDF bytes and measures module heights from the layout tree.
 
@@ -24,6 +25,7 @@ fontconfig.isolate()
 import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango starts)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
+from typeset.weasy import archive  # noqa: E402
 from typeset.weasy import cjk_patch  # noqa: E402
 from typeset.weasy.fetcher import RefusedURL, SafeFetcher  # noqa: E402
 
@@ -55,6 +57,11 @@ def _document(doc: HtmlDocument):
 def render_pdf(doc: HtmlDocument, variant: str | None = None) -> bytes:
     """Render a document to PDF bytes."""
     return _document(doc).write_pdf(pdf_variant=variant)
+
+
+def render_archive(doc: HtmlDocument, info: archive.Archive) -> bytes:
+    """Render a document as archival PDF/A-3u (see :mod:`.archive`)."""
+    return archive.write(_document(doc), info)
 
 
 def measure_heights(doc: HtmlDocument) -> dict[str, float]:

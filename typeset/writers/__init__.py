@@ -24,3 +24,7 @@ class Job:
     style: Style
     created: dt.datetime  # fixed build time: SOURCE_DATE_EPOCH or the issue date
     layouts: list[PageLayout]
+    source_issue: Issue  # as read, before the text stage: what an archive embeds
+    mode: str = "print"  # the PDF: print | proof (marks, slug line) | archive (PDF/A-3u)
+    watermark: bool = False  # proofs: "校样" across every page
+    embed_fonts: bool = False  # EPUB: subsets of the style's fonts inside the book

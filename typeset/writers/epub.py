@@ -1,9 +1,21 @@
-"""EPUB 3 writer (ebooklib): one XHTML document per article, nav grouped by page.
+"""EPUB 3 writer (ebooklib): one XHTML document per article, navigation by print page.
 
 ebooklib re-serialises EpubHtml documents through its own template and drops what it
-does not know; our templates already write complete XHTML, so articles go in as plain
-items with the XHTML media type and are stored exactly as rendered. ebooklib's zip has
-wall-clock timestamps, so the archive is repacked deterministically afterwards.
+does not know; our templates already write complete XHTML, so every document (articles,
+navigation, cover) goes in as a plain item with the XHTML media type and is stored exactly
+as rendered. ebooklib's zip has wall-clock timestamps, so the archive is repacked
+deterministically afterwards.
+
+What readers and validators look for, and where it comes from:
+
+- navigation (nav.xhtml): contents by page → articles, landmarks (cover, contents, body),
+  and a page list whose entries point to ``pagebreak`` markers at the start of each print
+  page's first article, so that readers can cite print pages;
+- accessibility metadata (:data:`ACCESSIBILITY`): figures have captions and alt text,
+  every document has a language, reading order follows the print pages;
+- a cover (:mod:`typeset.ebook.cover`), photos scaled for screens
+  (:mod:`typeset.ebook.images`) and, with ``--embed-fonts``, font subsets
+  (:mod:`typeset.ebook.fonts`).
 """
 
 from __future__ import annotations
@@ -12,11 +24,14 @@ import datetime as dt
 import io
 import uuid
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 from ebooklib import epub
 
-from typeset import html
+from typeset import FONTS_DIR, cjk, html
+from typeset.ebook import cover, fonts, images
+from typeset.model import Issue
 from typeset.writers import Job
 
 SUFFIX = ".epub"
@@ -24,50 +39,103 @@ SUFFIX = ".epub"
 #: EPUB's fixed first entry (OCF: stored, uncompressed).
 MIMETYPE = ("mimetype", b"application/epub+zip")
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+XHTML = "application/xhtml+xml"
+COVER_IMAGE = "cover.jpg"  # beside cover.xhtml; photos are all below media/
+
+#: schema.org accessibility properties (EPUB Accessibility 1.1), as (property, value).
+ACCESSIBILITY = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "pageBreakMarkers"),
+    ("schema:accessibilityFeature", "pageNavigation"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "本书为报纸的电子版，每篇稿件一个文档，按印刷版面顺序排列；目录按版面列出各篇标题，"
+     "页码列表对应印刷版次。图片均有文字说明和替代文字。"),
+]
 
 
 def write(job: Job) -> bytes:
     """The issue as EPUB bytes."""
-    issue, root, style = job.issue, job.root, job.style
+    issue, style = job.issue, job.style
     book = epub.EpubBook()
+    _metadata(book, job)
+
+    photos: dict[str, str] = {}  # image in the issue folder → file name in the book
+    articles: dict[str, str] = {}  # file name in the book → XHTML
+    pages = []
+    for page in issue.pages:
+        placed = []
+        for index, placement in enumerate(page.articles):
+            article = issue.article(placement.id)
+            for figure in article.figures:
+                photos.setdefault(figure.image, f"media/{figure.image}")
+            name = f"articles/{article.id}.xhtml"
+            articles[name] = html.epub_article(issue, article, page.number, style,
+                                               lambda path: f"../{photos[path]}",
+                                               page_break=index == 0)
+            placed.append((article, name))
+        pages.append((page, placed))
+    # Reading order: cover, contents, then the articles page by page.
+    documents = {"cover.xhtml": html.epub_cover(issue, style, COVER_IMAGE),
+                 "nav.xhtml": html.epub_nav(issue, pages, style), **articles}
+
+    font_files: dict[str, str] = {}  # font in fonts/ → file name in the book
+    stylesheet = html.epub_stylesheet(
+        style, (lambda name: f"../{font_files.setdefault(name, f'fonts/{name}')}")
+        if job.embed_fonts else None)
+    book.add_item(_item("style", "styles/epub.css", "text/css", stylesheet.encode()))
+    shown = _characters(documents.values()) if font_files else set()
+    for source, target in sorted(font_files.items()):
+        book.add_item(_item(_uid(target), target,
+                            fonts.MEDIA_TYPES[PurePosixPath(target).suffix.lower()],
+                            fonts.subset(FONTS_DIR / source, shown)))
+
+    book.add_item(_item("cover-img", COVER_IMAGE, "image/jpeg", cover.front_page(job),
+                        ["cover-image"]))
+    for source, target in sorted(photos.items()):
+        book.add_item(_item(_uid(target), target,
+                            MEDIA_TYPES[PurePosixPath(target).suffix.lower()],
+                            images.for_reading(job.root / source)))
+    book.spine = []
+    for name, content in documents.items():
+        item = _item(_uid(name), name, XHTML, content.encode(),
+                     ["nav"] if name == "nav.xhtml" else [])
+        book.add_item(item)
+        book.spine.append(item)
+    book.toc = [(epub.Section(f"第{page.number}版 {page.section}",
+                              f"{placed[0][1]}#page-{page.number}"),
+                 [epub.Link(f"{name}#{article.id}", cjk.visible(" ".join(article.headline_lines)),
+                            f"toc-{article.id}")
+                  for article, name in placed])
+                for page, placed in pages]
+    book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems
+
+    raw = io.BytesIO()
+    epub.write_epub(raw, book, {"mtime": job.created, "raise_exceptions": True})
+    return repack(raw.getvalue(), job.created)
+
+
+def _metadata(book: epub.EpubBook, job: Job) -> None:
+    """Identifier, title, language, publisher, date, print edition, accessibility."""
+    issue = job.issue
     book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'typeset:{issue.slug}')}")
     book.set_title(f"{issue.title} 第{issue.number}期")
     book.set_language(issue.language)
     book.add_metadata("DC", "publisher", issue.publisher)
     book.add_metadata("DC", "date", issue.date.isoformat())
-    book.add_item(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css",
-                                content=html.epub_stylesheet(style).encode()))
-
-    images: dict[str, str] = {}
-    toc, spine = [], ["nav"]
-    for page in issue.pages:
-        links = []
-        for placement in page.articles:
-            article = issue.article(placement.id)
-            for figure in article.figures:
-                images.setdefault(figure.image, f"media/{figure.image}")
-            document = epub.EpubItem(
-                uid=f"a-{article.id}", file_name=f"articles/{article.id}.xhtml",
-                media_type="application/xhtml+xml",
-                content=html.epub_article(issue, article, page.number, style,
-                                          lambda path: f"../{images[path]}").encode())
-            book.add_item(document)
-            spine.append(document)
-            links.append(epub.Link(document.file_name, " ".join(article.headline_lines),
-                                   f"toc-{article.id}"))
-        toc.append((epub.Section(f"第{page.number}版 {page.section}"), links))
-    for source, target in sorted(images.items()):
-        book.add_item(epub.EpubItem(uid=f"img-{PurePosixPath(target).stem}", file_name=target,
-                                    media_type=MEDIA_TYPES[PurePosixPath(target).suffix.lower()],
-                                    content=(root / source).read_bytes()))
-    book.toc = toc
-    book.spine = spine
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-
-    raw = io.BytesIO()
-    epub.write_epub(raw, book, {"mtime": job.created, "raise_exceptions": True})
-    return repack(raw.getvalue(), job.created)
+    # The page list's numbers are those of the printed issue.
+    book.add_metadata("DC", "source", _print_edition(issue), {"id": "print-edition"})
+    book.add_metadata(None, "meta", "pagination",
+                      {"property": "source-of", "refines": "#print-edition"})
+    for name, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": name})
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
 
 
 def repack(data: bytes, when: dt.datetime) -> bytes:
@@ -84,3 +152,41 @@ def repack(data: bytes, when: dt.datetime) -> bytes:
             entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(name), compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def font_bytes(path: Path) -> int:
+    """How many bytes of the EPUB at ``path`` are embedded fonts (compressed, as stored)."""
+    with zipfile.ZipFile(path) as archive:
+        return sum(info.compress_size for info in archive.infolist()
+                   if PurePosixPath(info.filename).suffix.lower() in fonts.MEDIA_TYPES)
+
+
+def _item(uid: str, file_name: str, media_type: str, content: bytes,
+          properties: list[str] | None = None) -> epub.EpubItem:
+    """A manifest item stored as given; ``properties`` go into the manifest (nav, …)."""
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type,
+                         content=content)
+    item.properties = properties or []
+    return item
+
+
+def _uid(name: str) -> str:
+    """A manifest id for a file name in the book: articles/a.xhtml → a-a, nav.xhtml → nav."""
+    path = PurePosixPath(name)
+    prefixes = {"articles": "a-", "media": "img-", "fonts": "font-"}
+    return prefixes.get(path.parts[0], "") + path.stem if len(path.parts) > 1 else path.stem
+
+
+def _characters(documents) -> set[str]:
+    """Every character the XHTML documents show (their bodies' text)."""
+    shown: set[str] = set()
+    for document in documents:
+        body = ElementTree.fromstring(document).find("{http://www.w3.org/1999/xhtml}body")
+        shown.update("".join(body.itertext()))
+    return shown
+
+
+def _print_edition(issue: Issue) -> str:
+    """The printed issue the page numbers refer to, for dc:source."""
+    registration = f" {issue.registration}" if issue.registration else ""
+    return f"{issue.paper}{registration} {issue.date.isoformat()} 总第{issue.number}期"
