@@ -76,6 +76,10 @@ def _set_text(self, text, justify=False):
     if not STATE.enabled or not self.text:
         return
     text = self.text
+    if self.max_width is not None:
+        # Breaking a line: Pango lays out the whole rest of the paragraph, but only the
+        # first line's widths matter (a line holds at most four Latin letters per em).
+        text = text[:int(self.max_width / self.style["font_size"] * 4) + 2]
     halted = rules.halt_pairs(text) + tuple(getattr(self, "cjk_squeeze", ()))
     if halted:
         _add_halt(self, text, halted)
