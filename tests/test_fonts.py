@@ -1,6 +1,7 @@
 """Checks of the fonts bundled in fonts/ (made by fonts/build.py)."""
 
 import functools
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -37,15 +38,11 @@ SOURCES = [
 
 @functools.cache
 def gbk():
-    """Printable ASCII plus every character of GBK's 2-byte code space."""
-    chars = set(range(0x20, 0x7F))
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            try:
-                chars.add(ord(bytes([lead, trail]).decode("gbk")))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(chars)
+    """GBK as the build script defines it (fonts/build.py is a script, loaded by path)."""
+    spec = importlib.util.spec_from_file_location("font_build", FONTS / "build.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return frozenset(script.gbk_characters())
 
 
 @functools.cache
