@@ -37,3 +37,8 @@ def test_orp1_last_two_han_characters_are_joined():
     assert rules.last_line_guard("他说：好，好！”") == "他说：好，\u2060好！”"
     assert rules.last_line_guard("就是\u200b“好”。") == "就是\u2060“好”。"
     assert rules.last_line_guard("好。") == "好。"
+
+
+def test_pa1_pairs_across_a_dateline_share_one_run():
+    assert rules.split_before_mark("本报讯 记者甲报道：", "“大白菜") == ("本报讯 记者甲报道", "：")
+    assert rules.split_before_mark("本报讯 记者甲报道：", "今年") == ("本报讯 记者甲报道：", "")

@@ -164,3 +164,16 @@ def quote_breaks(text: str) -> str:
         if char in "”’" and after and is_wide(after) and after not in RIGHT_BLANK:
             out.append(ZERO_WIDTH_SPACE)
     return "".join(out)
+
+
+def split_before_mark(head: str, following: str) -> tuple[str, str]:
+    """PA-1 across a change of font: (head without its last mark, that mark).
+
+    A dateline or run-in head set in another font ends with a mark (“报道：”) and the
+    text that follows opens with one (“““”): the pair must share one text run to be
+    compressed, so the head's mark is set with the text after it instead.
+    """
+    visible = following.lstrip("".join(INVISIBLE))
+    if head and head[-1] in RIGHT_BLANK | OPENING and visible[:1] in RIGHT_BLANK | OPENING:
+        return head[:-1], head[-1]
+    return head, ""

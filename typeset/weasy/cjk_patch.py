@@ -78,9 +78,10 @@ def _set_text(self, text, justify=False):
     text = self.text
     if self.max_width is not None:
         # Breaking a line: Pango lays out the whole rest of the paragraph, but only the
-        # first line's widths matter (a line holds at most four Latin letters per em).
-        text = text[:int(self.max_width / self.style["font_size"] * 4) + 2]
-    halted = rules.halt_pairs(text) + tuple(getattr(self, "cjk_squeeze", ()))
+        # first line's widths matter (a line holds fewer than six characters per em).
+        text = text[:int(self.max_width / self.style["font_size"] * 6) + 2]
+    halted = rules.halt_pairs(text) + tuple(
+        index for index in getattr(self, "cjk_squeeze", ()) if index < len(text))
     if halted:
         _add_halt(self, text, halted)
     extra = getattr(self, "cjk_extra", None)
