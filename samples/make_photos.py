@@ -225,7 +225,147 @@ def brief_lecture() -> None:
     finish(img, "brief-lecture")
 
 
+def p3_water() -> None:
+    """Water plant in early winter: clarifier tanks, clear-water pool, a worker sampling."""
+    rng = random.Random(1125)
+    w, h = W * SS, H * SS
+    img = Image.new("RGB", (w, h))
+    d = ImageDraw.Draw(img, "RGBA")
+    horizon = int(h * 0.48)
+    vgradient(d, (0, 0, w, horizon), (112, 156, 206), (214, 228, 240))
+    # bare brown hills with snow on the tops
+    pts = [(0, horizon)]
+    for i in range(10):
+        pts.append((i * w / 9, horizon - rng.randint(90, 230)))
+    pts.append((w, horizon))
+    d.polygon(pts, fill=(168, 150, 130))
+    for x, y in pts[1:-1]:
+        d.polygon([(x - 70, y + 40), (x, y), (x + 70, y + 40)], fill=(240, 242, 246))
+    # plant building with a blue roof band and tall windows
+    bx0, bx1 = int(w * 0.05), int(w * 0.42)
+    d.rectangle([bx0, horizon - 300, bx1, horizon + 60], fill=(232, 228, 218))
+    d.rectangle([bx0 - 10, horizon - 330, bx1 + 10, horizon - 290], fill=(52, 104, 168))
+    for fx in range(bx0 + 50, bx1 - 80, 130):
+        d.rectangle([fx, horizon - 230, fx + 70, horizon - 40], fill=(120, 160, 196))
+    d.rectangle([bx1 - 150, horizon - 110, bx1 - 60, horizon + 60], fill=(90, 96, 104))
+    # water tower
+    tx = int(w * 0.50)
+    d.rectangle([tx - 20, horizon - 420, tx + 20, horizon + 40], fill=(196, 198, 204))
+    d.ellipse([tx - 110, horizon - 520, tx + 110, horizon - 380], fill=(206, 210, 216))
+    # ground
+    vgradient(d, (0, horizon, w, h), (222, 220, 214), (176, 170, 160))
+    # round clarifier tanks on the right, seen obliquely
+    for cx, cy, r in [(int(w * 0.66), horizon + 150, 230), (int(w * 0.88), horizon + 120, 200)]:
+        d.ellipse([cx - r, cy - r * 0.32 + 40, cx + r, cy + r * 0.32 + 40], fill=(150, 150, 150))
+        d.rectangle([cx - r, cy, cx + r, cy + 40], fill=(150, 150, 150))
+        d.ellipse([cx - r, cy - r * 0.32, cx + r, cy + r * 0.32], fill=(186, 188, 190))
+        d.ellipse([cx - r + 24, cy - r * 0.32 + 8, cx + r - 24, cy + r * 0.32 - 8],
+                  fill=(92, 140, 150))
+        d.line([(cx - r + 30, cy), (cx + r - 30, cy)], fill=(70, 74, 80), width=10)
+    # rectangular clear-water pool in the foreground with a railing
+    py0 = int(h * 0.70)
+    d.polygon([(0, py0), (int(w * 0.70), py0), (int(w * 0.78), h), (0, h)], fill=(196, 196, 192))
+    d.polygon([(40, py0 + 40), (int(w * 0.66), py0 + 40), (int(w * 0.72), h - 60),
+               (40, h - 60)], fill=(64, 128, 168))
+    for _ in range(60):  # ripples
+        x, y = rng.randrange(80, int(w * 0.64)), rng.randrange(py0 + 70, h - 90)
+        d.line([(x, y), (x + rng.randint(40, 140), y)], fill=(170, 210, 230, 140), width=4)
+    d.line([(0, py0 - 40), (int(w * 0.70), py0 - 40)], fill=(236, 200, 40), width=12)
+    for x in range(30, int(w * 0.70), 180):
+        d.line([(x, py0 - 40), (x, py0 + 10)], fill=(236, 200, 40), width=10)
+    # blue pipes along the pool edge
+    for k in range(2):
+        y = py0 + 6 - k * 36
+        d.rectangle([int(w * 0.70), y, w, y + 24], fill=(46, 96, 170))
+    # worker in a white coat bending over to fill a sample bottle
+    wx, wy = int(w * 0.40), py0 + 30
+    person(d, wx, wy, 2.4, (242, 242, 244), hat=(40, 90, 170))
+    d.line([(wx + 30, wy - 240), (wx + 120, wy - 120)], fill=(242, 242, 244), width=22)
+    d.rectangle([wx + 110, wy - 130, wx + 140, wy - 70], fill=(220, 236, 246))
+    person(d, int(w * 0.22), wy - 10, 2.2, (40, 70, 120), hat=(240, 240, 240))
+    # thin snow patches on the ground
+    for _ in range(120):
+        px, py = rng.randrange(w), rng.randrange(horizon + 30, py0 - 50)
+        r = rng.randint(10, 36)
+        d.ellipse([px - r, py - r // 3, px + r, py + r // 3], fill=(248, 248, 250, 130))
+    finish(img, "p3-water")
+
+
+def p3_market() -> None:
+    """Farmers' market under a red awning: crates of cabbages, potatoes, carrots, shoppers."""
+    rng = random.Random(1126)
+    w, h = W * SS, H * SS
+    img = Image.new("RGB", (w, h))
+    d = ImageDraw.Draw(img, "RGBA")
+    ground_y = int(h * 0.60)
+    # hall interior: steel roof trusses and skylight
+    vgradient(d, (0, 0, w, ground_y), (196, 206, 214), (226, 224, 216))
+    for x in range(0, w, 240):
+        d.line([(x, 0), (x + 120, 160)], fill=(130, 136, 144), width=10)
+        d.line([(x + 240, 0), (x + 120, 160)], fill=(130, 136, 144), width=10)
+    d.line([(0, 160), (w, 160)], fill=(130, 136, 144), width=14)
+    # back row of stalls with price boards
+    for k in range(8):
+        x0 = k * 300 + 20
+        d.rectangle([x0, ground_y - 330, x0 + 260, ground_y - 280],
+                    fill=rng.choice([(190, 40, 44), (40, 110, 70), (40, 80, 150)]))
+        d.rectangle([x0 + 20, ground_y - 270, x0 + 240, ground_y - 60], fill=(236, 232, 222))
+        for j in range(4):
+            d.rectangle([x0 + 40, ground_y - 250 + j * 44, x0 + rng.randint(120, 220),
+                         ground_y - 230 + j * 44], fill=(80, 80, 90))
+    # concrete floor
+    vgradient(d, (0, ground_y, w, h), (176, 174, 168), (130, 128, 122))
+    # red awning over the front stall
+    d.polygon([(int(w * 0.02), ground_y - 200), (int(w * 0.98), ground_y - 200),
+               (int(w * 0.94), ground_y - 100), (int(w * 0.06), ground_y - 100)],
+              fill=(196, 44, 40))
+    for k in range(14):
+        x = int(w * 0.06) + k * int(w * 0.88 / 14)
+        d.rectangle([x, ground_y - 198, x + 60, ground_y - 102], fill=(238, 232, 220, 180))
+    # counter with piles of vegetables
+    top = ground_y + 60
+    # stall keeper, standing behind the counter
+    person(d, int(w * 0.50), top + 200, 2.6, (40, 110, 160), hat=(240, 240, 240))
+    d.rectangle([int(w * 0.04), top, int(w * 0.96), top + 220], fill=(120, 92, 66))
+    d.rectangle([int(w * 0.04), top, int(w * 0.96), top + 24], fill=(150, 118, 86))
+
+    def pile(x0, x1, color, rx, ry, n, jitter):
+        for _ in range(n):
+            x = rng.randint(x0, x1)
+            y = top - rng.randint(0, jitter)
+            c = tuple(max(0, min(255, v + rng.randint(-16, 16))) for v in color)
+            d.ellipse([x - rx, y - ry, x + rx, y + ry], fill=c, outline=(60, 70, 50))
+
+    pile(int(w * 0.07), int(w * 0.30), (150, 196, 110), 70, 48, 40, 110)   # cabbages
+    pile(int(w * 0.34), int(w * 0.52), (176, 140, 96), 34, 26, 90, 80)     # potatoes
+    for _ in range(70):                                                    # carrots
+        x = rng.randint(int(w * 0.56), int(w * 0.72))
+        y = top - rng.randint(0, 70)
+        d.polygon([(x, y - 12), (x + 90, y), (x, y + 12)], fill=(230, 120, 40))
+    pile(int(w * 0.76), int(w * 0.93), (170, 110, 150), 40, 34, 50, 80)    # onions
+    # hanging scale and a price card on each pile
+    for fx in (0.18, 0.43, 0.64, 0.85):
+        x = int(w * fx)
+        d.rectangle([x - 60, top - 190, x + 60, top - 130], fill=(250, 236, 120))
+        d.rectangle([x - 40, top - 172, x + 40, top - 150], fill=(180, 40, 40))
+    # shoppers in front of the counter
+    coats = [(120, 40, 50), (60, 64, 80), (170, 120, 60), (40, 80, 60), (110, 90, 140)]
+    for fx, s in [(0.12, 4.2), (0.33, 4.6), (0.70, 4.4), (0.90, 4.0)]:
+        person(d, int(w * fx), h + 120, s, rng.choice(coats), hat=rng.choice([None, (90, 30, 30)]))
+    # tricycle cart with a cabbage load at the right edge
+    cx = int(w * 0.80)
+    d.rectangle([cx, h - 260, cx + 420, h - 200], fill=(40, 90, 150))
+    d.ellipse([cx + 20, h - 210, cx + 130, h - 100], fill=(30, 30, 34))
+    d.ellipse([cx + 300, h - 210, cx + 410, h - 100], fill=(30, 30, 34))
+    for k in range(6):
+        x = cx + 50 + k * 60
+        d.ellipse([x - 44, h - 320, x + 44, h - 250], fill=(150, 196, 110), outline=(60, 70, 50))
+    finish(img, "p3-market")
+
+
 if __name__ == "__main__":
     lead_heating()
     brief_training()
     brief_lecture()
+    p3_water()
+    p3_market()

@@ -89,8 +89,8 @@ def test_outline_has_pages_and_headlines(pdf):
     with pdf.open_outline() as outline:
         top = [item.title for item in outline.root]
         articles = [child.title for item in outline.root for child in item.children]
-    assert top == ["第1版 要闻", "第2版 基层治理"]
-    assert len(articles) == 10
+    assert top == ["第1版 要闻", "第2版 基层治理", "第3版 民生"]
+    assert len(articles) == 18
 
 
 def test_text_is_extractable_and_equal_to_the_source(archive_pdf):

@@ -120,7 +120,7 @@ def test_seed_page_meets_every_rule(tmp_path):
     from typeset.readers.plaintext import Options, import_page
     folder = tmp_path / "seed"
     import_page(SEED, folder, Options())
-    (pdf,) = build(folder, tmp_path / "out", formats=("pdf",)).paths
+    pdf = build(folder, tmp_path / "out", formats=("pdf",)).paths[0]
     report = check(pdf)
     assert report.justified > 300
     assert report.flush == report.justified, report.violations.get("JUS-1")

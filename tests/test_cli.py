@@ -25,7 +25,7 @@ def test_build_writes_pdf_and_epub(small_issue, tmp_path):
     result = subprocess.run([sys.executable, "-m", "typeset", "build", str(small_issue),
                              "-o", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["small.epub", "small.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["small.epub", "small.layout.json", "small.pdf"]
     assert (out / "small.pdf").read_bytes().startswith(b"%PDF-")
 
 

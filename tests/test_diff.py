@@ -12,11 +12,11 @@ from typeset.proofdiff import CELL, DPI
 BOX = (300, 300, 380, 340)
 
 
-def edited_copy(source, target, *, drop_page_2=False):
-    """The PDF with a blue box drawn on page 2, or without page 2."""
+def edited_copy(source, target, *, drop_last=False):
+    """The PDF with a blue box drawn on page 2, or without its last page."""
     with pikepdf.open(source) as pdf:
-        if drop_page_2:
-            del pdf.pages[1]
+        if drop_last:
+            del pdf.pages[-1]
         else:
             x0, y0, x1, y1 = BOX
             page = pdf.pages[1]
@@ -67,15 +67,15 @@ def test_changed_page_is_listed_and_pictured_where_it_changed(sample_outputs, tm
 
 def test_removed_and_added_pages(sample_outputs, tmp_path, capsys):
     full = sample_outputs["pdf"]
-    short = edited_copy(full, tmp_path / "short.pdf", drop_page_2=True)
+    short = edited_copy(full, tmp_path / "short.pdf", drop_last=True)
     code, out = run(capsys, full, short, "-o", tmp_path / "a")
     assert code == 0
-    assert "removed pages: 2" in out and "changed pages: none" in out
+    assert "removed pages: 3" in out and "changed pages: none" in out
     assert list((tmp_path / "a").iterdir()) == []
     code, out = run(capsys, short, full, "-o", tmp_path / "b")
     assert code == 0
-    assert "added pages: 2" in out
-    assert [p.name for p in (tmp_path / "b").iterdir()] == ["page-2.png"]
+    assert "added pages: 3" in out
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["page-3.png"]
 
 
 def test_not_a_pdf_is_an_error(tmp_path, capsys):

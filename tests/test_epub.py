@@ -71,8 +71,8 @@ def test_nav_is_grouped_by_page(sample_outputs):
                if n.get(f"{{{NS['epub']}}}type") == "toc")
     groups = toc.find("x:ol", NS).findall("x:li", NS)
     assert ["".join(g.find("x:a", NS).itertext()) for g in groups] == \
-        ["第1版 要闻", "第2版 基层治理"]
-    assert [len(g.findall("x:ol/x:li", NS)) for g in groups] == [5, 5]
+        ["第1版 要闻", "第2版 基层治理", "第3版 民生"]
+    assert [len(g.findall("x:ol/x:li", NS)) for g in groups] == [5, 5, 8]
 
 
 def test_every_character_of_every_article_is_in_the_epub(sample_outputs):

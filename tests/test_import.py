@@ -139,7 +139,7 @@ def test_seed_issue_builds_with_every_character(seed, tmp_path):
     PDF, each article's paragraphs in order, and in the EPUB (but page credits: the EPUB
     has no page furniture)."""
     issue, _, folder = seed
-    pdf_path, epub_path = build(folder, tmp_path).paths
+    pdf_path, epub_path = build(folder, tmp_path).paths[:2]
     pdf = plain("".join(pdf_pages_text(pdf_path)))
     epub = plain("".join(html.unescape(re.sub(r"<[^>]+>", "", document))
                          for document in epub_documents(epub_path).values()))

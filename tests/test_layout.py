@@ -1,4 +1,8 @@
-"""The layout stage: module stacking on the grid, overflow, bad placements."""
+"""The layout stage with pinned placements: stacking on the grid, overflow, bad input.
+
+The sample places itself automatically (tests/test_layout_engine.py); here its first
+two pages are pinned by hand, as an editor would, to test the explicit path.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,23 @@ def fixed(lines: dict[str, float]):
     return lambda wanted: {(a.id, span): lines[a.id] * LINE for a, span in wanted}
 
 
+PINNED = [
+    [("lead-heating", 1, 5), ("winter-wheat", 6, 3), ("clinic-upgrade", 6, 3),
+     ("snow-roads", 1, 5), ("library-night", 6, 3)],
+    [("feature-courtyard", 1, 5), ("commentary-listen", 6, 3), ("feature-cooperative", 1, 5),
+     ("brief-training", 6, 3), ("brief-lecture", 1, 5)],
+]
+
+
 def sample():
-    return read(SAMPLE_ISSUE).issue
+    """The sample's first two pages, every module pinned to a column and span."""
+    data = read(SAMPLE_ISSUE).issue.model_dump()
+    data["pages"] = data["pages"][:2]
+    for page, pins in zip(data["pages"], PINNED, strict=True):
+        page["articles"] = [{"id": i, "column": c, "span": s} for i, c, s in pins]
+    placed = {i for pins in PINNED for i, _, _ in pins}
+    data["articles"] = [a for a in data["articles"] if a["id"] in placed]
+    return type(read(SAMPLE_ISSUE).issue).model_validate(data)
 
 
 def test_grid_is_whole_characters():

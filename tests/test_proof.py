@@ -27,7 +27,7 @@ def inside_trim(page) -> str:
 
 def test_pages_have_bleed_around_the_trim(proof_pdf):
     with pikepdf.open(proof_pdf) as pdf:
-        assert len(pdf.pages) == 2
+        assert len(pdf.pages) == 3
         for page in pdf.pages:
             trim = [float(v) for v in page.TrimBox]
             media = [float(v) for v in page.MediaBox]
@@ -67,7 +67,7 @@ def test_crop_marks_are_drawn_whole_in_every_corner(proof_pdf):
 def test_slug_line_outside_the_trim_names_paper_page_date_version_time(proof_pdf):
     version = proof_version(read(SAMPLE_ISSUE).issue)
     document = pdfium.PdfDocument(str(proof_pdf))
-    sections = ["要闻", "基层治理"]
+    sections = ["要闻", "基层治理", "民生"]
     for number, (page, section) in enumerate(zip(document, sections, strict=True), start=1):
         slug = below_trim(page)
         for part in ("榆泉日报", f"第{number}版 {section}", "2026年11月27日",

@@ -37,7 +37,7 @@ def test_unsupported_markdown_is_refused(markdown, what):
 
 def test_sample_model():
     issue = read(SAMPLE_ISSUE).issue
-    assert [len(page.articles) for page in issue.pages] == [5, 5]
+    assert [len(page.articles) for page in issue.pages] == [5, 5, 8]
     assert [c.role for c in issue.pages[1].credits] == ["编辑", "版式", "审校"]
     by_id = {a.id: a for a in issue.articles}
     feature = by_id["feature-courtyard"]

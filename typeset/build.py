@@ -7,10 +7,13 @@ through a temporary file and a rename: bad input never leaves a partial or stale
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import pypdfium2 as pdfium
 
 from typeset import cjk, fonts, html, layout, readers, weasy
 from typeset.errors import TypesetError
@@ -31,20 +34,31 @@ class Result:
 
 def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
           formats: tuple[str, ...] = ("pdf", "epub"), mode: str = "print",
-          watermark: bool = False, embed_fonts: bool = False) -> Result:
+          watermark: bool = False, embed_fonts: bool = False, preview: bool = False,
+          outline: bool = False) -> Result:
     """Build the issue at ``path`` into ``out_dir``.
 
     ``mode`` sets the kind of PDF (see :data:`typeset.writers.pdf.MODES`), ``watermark``
-    marks proofs "校样", ``embed_fonts`` puts font subsets in the EPUB.
+    marks proofs "校样", ``embed_fonts`` puts font subsets in the EPUB. With a PDF, the
+    layout report goes beside it as ``<slug>.layout.json``; ``preview`` adds a PNG of
+    every page (``<slug>-page-N.png``), ``outline`` draws the module boxes on the pages.
     """
     if mode not in pdf.MODES:
         raise TypesetError(f"unknown mode {mode}; known: {', '.join(pdf.MODES)}")
     source = readers.read(path)
     try:
         job = replace(prepare(source, load_style(style_name)), mode=mode,
-                      watermark=watermark, embed_fonts=embed_fonts)
+                      watermark=watermark, embed_fonts=embed_fonts, outline=outline)
         outputs = {out_dir / f"{job.issue.slug}{WRITERS[f].SUFFIX}": WRITERS[f].write(job)
                    for f in formats}
+        if "pdf" in formats:
+            slug = job.issue.slug
+            outputs[out_dir / f"{slug}.layout.json"] = \
+                layout.report.layout_json(job.layouts).encode("utf-8")
+            if preview:
+                pngs = pages_png(outputs[out_dir / f"{slug}.pdf"])
+                outputs |= {out_dir / f"{slug}-page-{n}.png": png
+                            for n, png in enumerate(pngs, 1)}
     except TypesetError as exc:
         if exc.file is None and exc.field and exc.field.startswith("pages["):
             exc.file = str(source.root / "issue.yaml")
@@ -70,11 +84,26 @@ def prepare(source: readers.Source, style: Style) -> Job:
 
 
 def measurer(issue: Issue, root: Path, style: Style) -> layout.Measure:
-    """The layout stage's measure function: one WeasyPrint pass over all modules."""
+    """The layout stage's measure function: one WeasyPrint pass over all modules not yet
+    in the disk cache (:mod:`typeset.layout.measure`)."""
     def measure(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
         heights = weasy.measure_heights(html.measure_document(issue, root, wanted, style))
         return {(a.id, span): heights[html.measure_id(a.id, span)] for a, span in wanted}
-    return measure
+    return layout.measure.cached(measure, style)
+
+
+def pages_png(pdf_bytes: bytes, scale: float = 0.5) -> list[bytes]:
+    """Each page of a PDF as PNG bytes (pdfium), for a quick look at the layout."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        pictures = []
+        for page in document:
+            stream = io.BytesIO()
+            page.render(scale=scale).to_pil().save(stream, format="PNG")
+            pictures.append(stream.getvalue())
+        return pictures
+    finally:
+        document.close()
 
 
 def build_time(issue: Issue) -> dt.datetime:

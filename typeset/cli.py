@@ -1,4 +1,4 @@
-"""Command line: ``typeset build``, ``typeset schema``, ``typeset export``."""
+"""Command line: ``typeset build``, ``typeset layout``, ``typeset schema``, ``typeset export``…"""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--watermark", action="store_true", help="proofs: 校样 across pages")
     build.add_argument("--embed-fonts", action="store_true",
                        help="EPUB: embed subsets of the fonts, cut to the characters used")
+    build.add_argument("--preview", action="store_true",
+                       help="also write a PNG of every page (<slug>-page-N.png)")
+    build.add_argument("--outline-modules", action="store_true",
+                       help="draw each module's box on the pages (to check a layout)")
+
+    plan = commands.add_parser("layout", help="lay out an issue and print the page plans")
+    plan.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE)
+    plan.add_argument("--style", default="broadsheet", help="style folder in styles/")
 
     commands.add_parser("schema", help="print the JSON Schema of the input model")
 
@@ -73,11 +81,11 @@ def _build(args) -> int:
                            f"known: {', '.join(WRITERS)}")
     start = time.perf_counter()
     result = build(args.issue, args.out, style_name=args.style, formats=formats,
-                   mode=args.mode, watermark=args.watermark, embed_fonts=args.embed_fonts)
-    for page in result.layouts:
-        modules = ", ".join(f"{m.article_id} {m.column}+{m.span}" for m in page.modules)
-        print(f"page {page.number}: {modules}; blank lines at the foot of columns "
-              f"1–{len(page.blank_lines)}: {' '.join(map(str, page.blank_lines))}")
+                   mode=args.mode, watermark=args.watermark, embed_fonts=args.embed_fonts,
+                   preview=args.preview, outline=args.outline_modules)
+    from typeset.layout.report import table
+    from typeset.style import load_style
+    print(table(result.layouts, load_style(args.style).grid))
     for path in result.paths:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
         if args.embed_fonts and path.suffix == ".epub":
@@ -86,6 +94,19 @@ def _build(args) -> int:
             print(f"  of which fonts {fonts / 1e6:.2f} MB: "
                   f"{(path.stat().st_size - fonts) / 1e6:.2f} MB without them")
     print(f"built in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _layout(args) -> int:
+    from typeset.build import prepare
+    from typeset.layout.report import table
+    from typeset.readers import read
+    from typeset.style import load_style
+    style = load_style(args.style)
+    start = time.perf_counter()
+    job = prepare(read(args.issue), style)
+    print(table(job.layouts, style.grid))
+    print(f"laid out in {time.perf_counter() - start:.1f} s")
     return 0
 
 
@@ -132,7 +153,7 @@ def _import(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "schema": _schema, "export": _export,
+COMMANDS = {"build": _build, "layout": _layout, "check": _check, "schema": _schema, "export": _export,
             "diff": _diff, "import": _import}
 
 if __name__ == "__main__":

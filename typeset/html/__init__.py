@@ -16,7 +16,9 @@ import jinja2
 from PIL import Image
 
 from typeset import FONTS_DIR, STYLES_DIR, cjk
+from typeset.cjk.rules import split_before_mark
 from typeset.layout import PageLayout
+from typeset.layout.jumps import is_continuation
 from typeset.model import Article, Issue, Page
 from typeset.style import Style
 
@@ -43,15 +45,18 @@ class Proof:
 
 
 def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: Style,
-                   created: dt.datetime, proof: Proof | None = None) -> HtmlDocument:
+                   created: dt.datetime, proof: Proof | None = None,
+                   outline: bool = False) -> HtmlDocument:
     """The whole issue as one paged HTML document, modules at their layout boxes.
 
-    With ``proof``, the pages get bleed, crop marks and a slug line (proof.css.j2).
+    With ``proof``, the pages get bleed, crop marks and a slug line (proof.css.j2);
+    ``outline`` draws each module's box (for checking a layout in the preview).
     """
     env = _environment(style.folder)
     pages = [(page, layout) for page, layout in zip(issue.pages, layouts, strict=True)]
     html = env.get_template("print.html.j2").render(
         issue=issue, pages=pages, style=style, grid=style.grid, created=created, proof=proof,
+        outline=outline,
         weekday=issue.weekday or f"星期{WEEKDAYS[issue.date.weekday()]}",
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     css = _css(env, style)
@@ -149,7 +154,9 @@ def _environment(folder: Path) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["measure_id"] = measure_id
+    env.globals["continued"] = is_continuation
     # Titles (PDF bookmarks, EPUB navigation) carry the text without the invisible
     # joiners and breaks the cjk stage put in for line breaking.
     env.filters["visible"] = cjk.visible
+    env.globals["split_before_mark"] = split_before_mark
     return env

@@ -1,99 +1,239 @@
 """The layout stage: articles → module boxes on each page's column grid.
 
-A newspaper page is a set of rectangular modules (版块) on the column grid. This stage
-decides each module's box; the HTML stage only draws what it is given. Heights come from
-a ``measure`` function (the real renderer, see :mod:`typeset.weasy`), so this module has
-no idea how text is set — it only does arithmetic on the grid.
+A newspaper page is a set of rectangular modules (版块) on the column grid that together
+fill the type area. This stage decides each module's box; the HTML stage only draws what
+it is given. Heights come from a ``measure`` function (the real renderer, see
+:mod:`typeset.weasy`, cached on disk by :mod:`.measure`), so this package has no idea how
+text is set — it only does arithmetic on the grid.
 
-Placement here is explicit: issue.yaml lists modules in reading order with their first
-column and span, and each module stacks below whatever is already in its columns.
+- a page whose articles are all pinned (column and span in issue.yaml) is stacked as
+  listed (:mod:`.pinned`);
+- otherwise the planner (:mod:`.place`) chooses spans, positions and copyfit for the
+  unpinned articles in the area the pinned ones leave;
+- an article with ``jump_to`` may be cut to fit and continue on that page (:mod:`.jumps`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-
-from pydantic import BaseModel, ConfigDict
 
 from typeset.errors import TypesetError
-from typeset.model import Article, Issue, Page
-from typeset.style import Style
+from typeset.layout import jumps, report  # noqa: F401  (report: typeset.layout.report)
+from typeset.layout.boxes import ModuleBox, PageLayout
+from typeset.layout.measure import Measure
+from typeset.layout.pinned import stack_pinned, whole_lines
+from typeset.layout.place import (AIR_COST, CUT_COST, FIGURE_COST, Packer, Region, Slot,
+                                  Variant)
+from typeset.model import Article, Issue, Page, Placement
+from typeset.style import Grid, Style
 
-#: Heights of articles set ``span`` columns wide: {(article id, span): height in pt}.
-Measure = Callable[[list[tuple[Article, int]]], dict[tuple[str, int], float]]
+__all__ = ["Measure", "ModuleBox", "PageLayout", "place", "whole_lines"]
 
-
-class ModuleBox(BaseModel):
-    """One article's rectangle on a page, in pt from the type area's top left."""
-
-    model_config = ConfigDict(frozen=True)
-
-    article_id: str
-    column: int
-    span: int
-    x: float
-    top: float
-    width: float
-    height: float
-    boxed: bool
-
-
-class PageLayout(BaseModel):
-    """The modules of one page and what is left blank at the foot of each column."""
-
-    model_config = ConfigDict(frozen=True)
-
-    number: int
-    content_top: float  # below the masthead band on the front page
-    modules: list[ModuleBox]
-    blank_lines: list[int]  # per column, body lines left empty at the foot
+#: Spans the planner tries: the lead, briefs, and everything else (narrowed by min_span,
+#: max_span and the widest figure's columns).
+LEAD_SPANS, BRIEF_SPANS, OTHER_SPANS = range(4, 9), range(1, 6), range(2, 7)
 
 
 def place(issue: Issue, style: Style, measure: Measure) -> list[PageLayout]:
-    """Lay out every page of ``issue``; raise if a module runs off its page."""
-    wanted = [(issue.article(p.id), p.span) for page in issue.pages for p in page.articles]
+    """Lay out every page of ``issue``; raise if an article does not fit its page.
+
+    Every candidate (article, span) of the issue is measured in one call; the first parts
+    and continuations of jumps are measured as they are made.
+    """
+    grid = style.grid
+    wanted = [(issue.article(p.id), span) for page in issue.pages
+              for rank, p in enumerate(ranked(page))
+              for span in spans(issue.article(p.id), p, rank == 0 and not pinned_any(page),
+                                grid)]
     heights = measure(wanted)
-    return [place_page(issue, page, style, heights) for page in issue.pages]
+    continued: dict[int, list[tuple[Article, Placement]]] = {}
+    layouts = []
+    for index, page in enumerate(issue.pages):
+        where = f"pages[{index}]"
+        arrivals = continued.pop(page.number, [])
+        if arrivals:
+            extra = [(a, s) for a, p in arrivals for s in spans(a, p, False, grid)]
+            heights |= measure(extra)
+        if all(p.pinned for p in page.articles) and not arrivals:
+            layouts.append(stack_pinned(issue, page, style, heights, where))
+            continue
+        layout, jumped = plan_page(issue, page, style, heights, arrivals, measure, where)
+        layouts.append(layout)
+        for placement, continuation in jumped:
+            continued.setdefault(placement.jump_to, []).append(
+                (continuation, Placement(id=continuation.id, priority=-10**6)))
+    return layouts
 
 
-def place_page(issue: Issue, page: Page, style: Style,
-               heights: dict[tuple[str, int], float]) -> PageLayout:
+def ranked(page: Page) -> list[Placement]:
+    """The page's placements, most important first: by priority, then as listed."""
+    order = {p.id: i for i, p in enumerate(page.articles)}
+    return sorted(page.articles, key=lambda p: (-(p.priority or 0), order[p.id]))
+
+
+def pinned_any(page: Page) -> bool:
+    return any(p.pinned for p in page.articles)
+
+
+def spans(article: Article, placement: Placement, lead: bool, grid: Grid) -> list[int]:
+    """The spans worth measuring for ``article``: pinned, or the planner's candidates.
+
+    A photo keeps its column width, so no module is narrower than its widest figure.
+    """
+    if placement.pinned:
+        return [placement.span]
+    default = LEAD_SPANS if lead else BRIEF_SPANS if article.kind == "brief" else OTHER_SPANS
+    low = max([placement.min_span or default.start]
+              + [f.columns for f in article.figures if f.columns])
+    high = min(placement.max_span or default.stop - 1, grid.columns)
+    return list(range(min(low, high), high + 1))
+
+
+def variant(article: Article, span: int, height: float, grid: Grid,
+            elastic: bool = False) -> Variant:
+    """How tall ``article`` is at ``span`` and how far copyfit may move that.
+
+    A figure as wide as the module (it has no ``columns`` or at least the span) may be
+    opened by three lines per column of width (about 40 % of a 4:3 photo) or cropped by
+    one (cropping more left small photos shorter than the planner counted on); below
+    the headline stack up to two lines of air may open.
+    """
+    wide = any(f.columns is None or f.columns >= span for f in article.figures)
+    flex = 3 * span if wide else 0
+    return Variant(lines=math.ceil(height / grid.line_pt - 0.01), shrink=flex // 3, grow=flex,
+                   air=2, elastic=elastic)
+
+
+def plan_page(issue: Issue, page: Page, style: Style, heights: dict, arrivals: list,
+              measure: Measure, where: str) -> tuple[PageLayout, list]:
+    """Plan one page automatically; return its layout and the jumps it made."""
     grid = style.grid
     content_top = grid.masthead_lines * grid.line_pt if page.masthead else 0.0
-    skyline = [content_top] * grid.columns
-    modules = []
-    page_index = issue.pages.index(page)
-    for index, placement in enumerate(page.articles):
-        where = f"pages[{page_index}].articles[{index}]"
-        last = placement.column + placement.span - 1
-        if last > grid.columns:
-            raise TypesetError(
-                f"columns {placement.column}–{last} do not fit a {grid.columns}-column page",
-                file="issue.yaml", article=placement.id, field=where)
-        columns = range(placement.column - 1, last)
-        top = max(skyline[c] for c in columns)
-        if top > content_top:
-            top += grid.module_gap_lines * grid.line_pt
-        height = whole_lines(heights[(placement.id, placement.span)], grid.line_pt)
-        overflow = top + height - grid.type_height_pt
-        if overflow > 0.01:
-            raise TypesetError(
-                f"does not fit on page {page.number}: it runs "
-                f"{math.ceil(overflow / grid.line_pt - 0.01)} body lines past the foot of the "
-                "type area; shorten it, widen it or move it", article=placement.id, field=where)
-        article = issue.article(placement.id)
-        modules.append(ModuleBox(
-            article_id=placement.id, column=placement.column, span=placement.span,
-            x=grid.x_pt(placement.column), top=top, width=grid.width_pt(placement.span),
-            height=height, boxed=article.kind in style.boxed_kinds))
-        for c in columns:
-            skyline[c] = top + height
-    blank = [round((grid.type_height_pt - bottom) / grid.line_pt) for bottom in skyline]
-    return PageLayout(number=page.number, content_top=content_top, modules=modules,
+    lines = grid.lines - (grid.masthead_lines if page.masthead else 0)
+    pinned = [p for p in page.articles if p.pinned]
+    free = [p for p in ranked(page) if not p.pinned]
+    articles = {p.id: issue.article(p.id) for p in free} | {a.id: a for a, _ in arrivals}
+    free += [p for _, p in arrivals]
+    lead = not pinned
+    options = [{s: variant(articles[p.id], s, heights[(p.id, s)], grid,
+                           elastic=p.jump_to is not None)
+                for s in spans(articles[p.id], p, lead and i == 0, grid)}
+               for i, p in enumerate(free)]
+    if lead:
+        plan = plan_with_lead(grid, lines, options)
+    else:
+        fixed = stack_pinned(issue, page.model_copy(update={"articles": pinned}), style,
+                             heights, where)
+        packer = Packer(grid, lines, options, grid.columns)
+        plan = packer.regions(free_regions(fixed, grid, lines), (1 << len(free)) - 1)
+    if plan is None:
+        raise overflow_error(page, free, options, lines, grid, where)
+    boxes = [] if lead else list(fixed.modules)
+    issue_ids = {a.id for a in issue.articles}
+    jumped = []
+    for slot in sorted(plan[1], key=lambda s: (s.top, s.column)):
+        if slot.index < 0:
+            continue
+        placement = free[slot.index]
+        article = articles[placement.id]
+        natural = heights[(placement.id, slot.span)]
+        shown = article
+        if slot.cut_lines:
+            target = (slot.height - slot.figure_lines - slot.air_lines) * grid.line_pt
+            shown, continuation, natural = jumps.split(
+                article, slot.span, target, page.number, placement.jump_to, measure)
+            jumped.append((placement, continuation))
+        boxes.append(ModuleBox(
+            article_id=placement.id, column=slot.column, span=slot.span,
+            x=grid.x_pt(slot.column), top=content_top + slot.top * grid.line_pt,
+            width=grid.width_pt(slot.span), height=slot.height * grid.line_pt,
+            boxed=article.kind in style.boxed_kinds, figure_lines=slot.figure_lines,
+            air_lines=slot.air_lines,
+            fill=round(min(1.0, (natural + (slot.figure_lines + slot.air_lines)
+                                 * grid.line_pt) / (slot.height * grid.line_pt)), 3),
+            article=None if placement.id in issue_ids and not slot.cut_lines else shown))
+    return page_layout(page.number, content_top, boxes, grid), jumped
+
+
+def plan_with_lead(grid: Grid, lines: int, options: list[dict[int, Variant]]):
+    """The lead on top at the left, as wide as it can usefully be; the rest in strips.
+
+    Every span of the lead is tried, each with every height copyfit allows it, and the
+    strips below and beside it are packed for each.
+    """
+    lead, rest = options[0], options[1:]
+    full = (1 << len(rest)) - 1
+    best = None
+    for span in sorted(lead, reverse=True):
+        packer = Packer(grid, lines, rest, span)
+        beside = [Region(span + 1, grid.columns - span, 0, lines)] if span < grid.columns else []
+        v = lead[span]
+        for height in range(v.low, v.high + 1):
+            below = lines - height - grid.module_gap_lines
+            if height > lines or (0 < lines - height < grid.module_gap_lines + 1):
+                continue
+            regions = ([Region(1, span, height + grid.module_gap_lines, below)]
+                       if below > 0 else []) + beside
+            packed = packer.regions(regions, full)
+            if packed is None:
+                continue
+            cut = max(0, v.lines - height) if v.elastic else 0
+            change = height - v.lines + cut
+            figure = max(-v.shrink, min(change, v.grow))
+            air = change - figure
+            if air > v.air:
+                continue
+            cost = (packed[0] + FIGURE_COST * abs(figure) + AIR_COST * air + CUT_COST * cut
+                    + packer.shape_cost(height, span))
+            slot = Slot(0, 1, span, 0, height, figure, air, cut)
+            slots = [slot] + [Slot(s.index + 1 if s.index >= 0 else -1, s.column, s.span, s.top, s.height,
+                                   s.figure_lines, s.air_lines, s.cut_lines, s.gap_lines)
+                              for s in packed[1]]
+            if best is None or cost < best[0]:
+                best = (cost, slots)
+    return best
+
+
+def free_regions(fixed: PageLayout, grid: Grid, lines: int) -> list[Region]:
+    """The area below the pinned modules, as rectangles of columns with one free top."""
+    tops = [lines - blank for blank in fixed.blank_lines]
+    tops = [top + grid.module_gap_lines if top > 0 else 0 for top in tops]
+    regions, start = [], 0
+    for column in range(1, grid.columns + 1):
+        if column == grid.columns or tops[column] != tops[start]:
+            if tops[start] < lines:
+                regions.append(Region(start + 1, column - start, tops[start],
+                                      lines - tops[start]))
+            start = column
+    return regions
+
+
+def page_layout(number: int, content_top: float, modules: list[ModuleBox],
+                grid: Grid) -> PageLayout:
+    """The page with its blank lines at the foot of each column."""
+    bottoms = [content_top] * grid.columns
+    for m in modules:
+        for c in range(m.column - 1, m.column - 1 + m.span):
+            bottoms[c] = max(bottoms[c], m.top + m.height)
+    blank = [round((grid.type_height_pt - b) / grid.line_pt) for b in bottoms]
+    return PageLayout(number=number, content_top=content_top, modules=modules,
                       blank_lines=blank)
 
 
-def whole_lines(height: float, line: float) -> float:
-    """Round a height up to whole body lines, so every module edge sits on the grid."""
-    return math.ceil(height / line - 0.01) * line
+def overflow_error(page: Page, free: list[Placement], options: list[dict[int, Variant]],
+                   lines: int, grid: Grid, where: str) -> TypesetError:
+    """Name the article that cannot fit, and by how many lines; or the page's excess."""
+    for placement, option in zip(free, options):
+        least = min(v.low for v in option.values())
+        if least > lines:
+            return TypesetError(
+                f"does not fit on page {page.number}: it runs {least - lines} body lines "
+                "past the foot of the type area even at its widest; shorten it, or let it "
+                "continue on a later page with jump_to", article=placement.id, field=where)
+    gap = grid.module_gap_lines
+    area = sum(min((v.low + gap) * s for s, v in o.items()) for o in options)
+    excess = max(1, math.ceil((area - grid.columns * (lines + gap)) / grid.columns))
+    return TypesetError(
+        f"page {page.number}: its articles do not fit together; about {excess} body lines "
+        "too many; shorten or move one, or let one continue with jump_to",
+        article=free[-1].id, field=where)

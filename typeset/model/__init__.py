@@ -156,11 +156,38 @@ class Credit(Model):
 
 
 class Placement(Model):
-    """Where an article sits on its page: first column and column span (变栏)."""
+    """An article on its page: pinned (first column and span, 变栏) or left to the planner.
+
+    Vertical positions are in body lines (the grid's unit) from the top of the page's
+    content area (below the masthead band on the front page). ``priority`` ranks articles
+    for automatic placement (higher = more important; default: earlier in the list); the
+    highest goes on top and widest. ``jump_to`` lets the article continue (转版) on that
+    later page when it does not fit.
+    """
 
     id: Identifier
-    column: int = Field(ge=1)
-    span: int = Field(ge=1)
+    column: int | None = Field(default=None, ge=1)
+    span: int | None = Field(default=None, ge=1)
+    top: int | None = Field(default=None, ge=0)
+    height: int | None = Field(default=None, ge=1)
+    priority: int | None = None
+    min_span: int | None = Field(default=None, ge=1)
+    max_span: int | None = Field(default=None, ge=1)
+    jump_to: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _pinned_whole(self) -> Placement:
+        if (self.column is None) != (self.span is None):
+            raise ValueError(f"article '{self.id}': column and span go together")
+        if self.column is None and (self.top is not None or self.height is not None):
+            raise ValueError(f"article '{self.id}': top and height need column and span")
+        if self.min_span and self.max_span and self.min_span > self.max_span:
+            raise ValueError(f"article '{self.id}': min_span is larger than max_span")
+        return self
+
+    @property
+    def pinned(self) -> bool:
+        return self.column is not None
 
 
 class Page(Model):
@@ -207,6 +234,10 @@ class Issue(Model):
                 if placement.id in placed:
                     raise ValueError(f"page {page.number}: article '{placement.id}' is placed twice")
                 placed.add(placement.id)
+                if placement.jump_to is not None and placement.jump_to not in numbers[
+                        numbers.index(page.number) + 1:]:
+                    raise ValueError(f"page {page.number}: article '{placement.id}' jumps to "
+                                     f"page {placement.jump_to}, which is not a later page")
         unplaced = [a.id for a in self.articles if a.id not in placed]
         if unplaced:
             raise ValueError(f"articles on no page: {', '.join(unplaced)}")

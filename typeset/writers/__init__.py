@@ -28,3 +28,4 @@ class Job:
     mode: str = "print"  # the PDF: print | proof (marks, slug line) | archive (PDF/A-3u)
     watermark: bool = False  # proofs: "校样" across every page
     embed_fonts: bool = False  # EPUB: subsets of the style's fonts inside the book
+    outline: bool = False  # PDF: draw each module's box (to check a layout)

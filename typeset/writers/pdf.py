@@ -29,7 +29,7 @@ def write(job: Job) -> bytes:
     proof = html.Proof(proof_version(job.source_issue), job.watermark) \
         if job.mode == "proof" else None
     document = html.print_document(job.issue, job.root, job.layouts, job.style, job.created,
-                                   proof=proof)
+                                   proof=proof, outline=job.outline)
     if job.mode == "archive":
         return weasy.render_archive(document, archive(job))
     return weasy.render_pdf(document)

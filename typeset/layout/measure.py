@@ -1,0 +1,118 @@
+"""Measured module heights, cached on disk.
+
+Measuring is a real WeasyPrint render of each module alone (see
+:func:`typeset.build.measurer`), by far the slowest part of planning a page. The planner
+asks for every article at several spans, and a rebuild asks again for the same ones, so
+heights are kept on disk under a key that changes whenever anything that could change the
+height does: the article as set (after the cjk stage), the style folder's files, the font
+files, the span and the typeset version.
+
+The cache lives in ``$TYPESET_CACHE_DIR`` (default ``~/.cache/typeset``), one small JSON
+file per key, written to a temporary file and renamed: concurrent builds never read a
+half-written entry, and a lost race only writes the same number twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+from typeset.model import Article
+from typeset.style import Style
+
+#: Heights of articles set ``span`` columns wide: {(article id, span): height in pt}.
+Measure = Callable[[list[tuple[Article, int]]], dict[tuple[str, int], float]]
+
+
+def cache_dir() -> Path:
+    """Where measured heights are kept (``$TYPESET_CACHE_DIR`` or ``~/.cache/typeset``)."""
+    root = os.environ.get("TYPESET_CACHE_DIR")
+    return (Path(root) if root else Path.home() / ".cache" / "typeset") / "heights"
+
+
+def cached(measure: Measure, style: Style) -> Measure:
+    """``measure`` with a disk cache in front: only unknown (article, span) are rendered."""
+    def lookup(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
+        folder = cache_dir()
+        style_key = style_digest(style)
+        keys = {(a.id, span): key(a, span, style_key) for a, span in _unique(wanted)}
+        heights = {}
+        missing = []
+        for article, span in _unique(wanted):
+            height = _read(folder, keys[(article.id, span)])
+            if height is None:
+                missing.append((article, span))
+            else:
+                heights[(article.id, span)] = height
+        if missing:
+            fresh = measure(missing)
+            for (article_id, span), height in fresh.items():
+                _write(folder, keys[(article_id, span)], height)
+            heights.update(fresh)
+        return heights
+    return lookup
+
+
+def key(article: Article, span: int, style_key: str) -> str:
+    """The cache key of ``article`` set ``span`` columns wide in the style ``style_key``."""
+    digest = hashlib.sha256(article.model_dump_json().encode("utf-8"))
+    digest.update(f"|{span}|{style_key}".encode())
+    return digest.hexdigest()
+
+
+def style_digest(style: Style) -> str:
+    """Everything that sets a module's height besides the article: the style's files and
+    fonts, typeset's own code (the text rules and the CJK engine change heights; a
+    version number alone would let a developer's edits read stale heights) and the
+    WeasyPrint version."""
+    digest = hashlib.sha256(f"{version('typeset')}|{version('weasyprint')}".encode())
+    digest.update(_code_digest())
+    for path in sorted(p for p in style.folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(style.folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    for path in style.font_paths:
+        digest.update(f"{path.name}:{path.stat().st_size}".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _unique(wanted: list[tuple[Article, int]]) -> list[tuple[Article, int]]:
+    seen = {}
+    for article, span in wanted:
+        seen.setdefault((article.id, span), (article, span))
+    return list(seen.values())
+
+
+def _read(folder: Path, name: str) -> float | None:
+    try:
+        return json.loads((folder / name[:2] / f"{name}.json").read_text())["height"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write(folder: Path, name: str, height: float) -> None:
+    target = folder / name[:2] / f"{name}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            json.dump({"height": height}, stream)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
