@@ -183,6 +183,8 @@ def _push_in(result, text, style, context, max_width, justification_spacing):
     Decisions are cached: column balancing lays the same lines out many times.
     """
     _, length, resume, width, height, baseline = result
+    if resume != length:
+        return None  # the break skipped spaces: the line is not a prefix we can extend
     encoded = text.encode()
     line = encoded[:length].decode()
     rest = encoded[resume:].decode()
