@@ -14,6 +14,7 @@ functions; neither is public API.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 
 from typeset.errors import TypesetError
@@ -56,12 +57,46 @@ def _document(doc: HtmlDocument):
 
 def render_pdf(doc: HtmlDocument, variant: str | None = None) -> bytes:
     """Render a document to PDF bytes."""
-    return _document(doc).write_pdf(pdf_variant=variant)
+    return _checked(_document(doc)).write_pdf(pdf_variant=variant)
 
 
 def render_archive(doc: HtmlDocument, info: archive.Archive) -> bytes:
     """Render a document as archival PDF/A-3u (see :mod:`.archive`)."""
-    return archive.write(_document(doc), info)
+    return archive.write(_checked(_document(doc)), info)
+
+
+def _checked(document):
+    """Refuse a document in which a module lost text.
+
+    WeasyPrint cuts what does not fit a page and an absolutely placed module does not
+    continue on the next, so a module whose text ran past its page would lose it without
+    a word. Every character of a module's source must come out of layout.
+    """
+    modules: dict = {}
+    for page in document.pages:
+        _collect(page._page_box, None, modules)
+    for element, rendered in modules.items():
+        written = sum(1 for c in "".join(element.itertext()) if not (c.isspace() or _invisible(c)))
+        shown = sum(1 for c in "".join(rendered) if not (c.isspace() or _invisible(c)))
+        if shown < written:
+            raise TypesetError(f"{written - shown} characters of the module did not fit its box "
+                               "on the page and would be lost", article=element.get("id"))
+    return document
+
+
+def _collect(box, module, modules: dict) -> None:
+    element = getattr(box, "element", None)
+    if element is not None and "module" in (element.get("class") or "").split():
+        module = element
+        modules.setdefault(module, [])
+    if module is not None and type(box).__name__ == "TextBox":
+        modules[module].append(box.text)
+    for child in getattr(box, "children", ()):
+        _collect(child, module, modules)
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cf", "Cc")
 
 
 def measure_heights(doc: HtmlDocument) -> dict[str, float]:
