@@ -7,8 +7,8 @@
 - this module renders HTML to PDF bytes and measures module heights from the layout tree.
 
 WeasyPrint is pinned exactly (pyproject.toml) because :func:`measure_heights` reads its
-layout boxes (``Document.pages[i]._page_box``) and :mod:`.cjk_patch` replaces two of its
-functions; neither is public API.
+layout boxes (``Document.pages[i]._page_box``) and :mod:`.cjk_patch` replaces three of its
+functions; none is public API.
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ def _collect(box, module, modules: dict) -> None:
     if element is not None and "module" in (element.get("class") or "").split():
         module = element
         modules.setdefault(module, [])
+    if (box.element_tag or "").endswith(("::before", "::after", "::marker")):
+        return  # generated content (□ before a byline) is not the article's text
     if module is not None and type(box).__name__ == "TextBox":
         modules[module].append(box.text)
     for child in getattr(box, "children", ()):
