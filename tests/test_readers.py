@@ -27,6 +27,12 @@ def test_body_blocks():
     assert figures == [{"image": "images/a.jpg", "caption": "图片说明", "credit": "张三摄"}]
 
 
+def test_subheads_and_run_in_heads_keep_all_their_text():
+    blocks, _ = parse_body("## 一、`AI` 与未来\n\n**小标\\*题。**正文\n")
+    assert blocks[0]["text"] == "一、AI 与未来"
+    assert blocks[1]["run_in"] == "小标*题。"
+
+
 @pytest.mark.parametrize("markdown, what", [
     ("- 列表项\n", "bullet_list"), ("# 大标题\n", "heading #"), ("<div>x</div>\n", "html_block"),
     ("正文![图](a.jpg)正文\n", "image inside text")])

@@ -37,7 +37,8 @@ def parse_body(text: str, *, line_offset: int = 0) -> tuple[list[dict], list[dic
             if token.tag not in ("h2", "h3"):
                 raise _unsupported(f"heading {token.markup}", line,
                                    "use ## for subheads; the headline goes in front matter")
-            blocks.append({"type": "subhead", "text": _plain(tokens[index + 1])})
+            blocks.append({"type": "subhead",
+                           "text": _plain(tokens[index + 1].children or [], line)})
             index += 2
         elif token.type == "inline":
             images = [c for c in token.children or [] if c.type == "image"]
@@ -61,8 +62,9 @@ def _unsupported(what: str, line: int | None, hint: str = "") -> TypesetError:
                         + (f" ({hint})" if hint else ""), field="body")
 
 
-def _plain(inline: Token) -> str:
-    return "".join(c.content for c in inline.children or [] if c.type == "text")
+def _plain(children: list[Token], line: int | None) -> str:
+    """Inline content as plain text (subheads and run-in heads carry no inner styling)."""
+    return "".join(span["text"] for span in _spans(children, line))
 
 
 def _figure(image: Token) -> dict:
@@ -84,7 +86,7 @@ def _paragraph(inline: Token, line: int | None) -> dict:
     source = inline.content
     end = source.find("**", 2)
     if source.startswith("**") and end > 2 and source[end + 2:].strip():
-        run_in = source[2:end]
+        run_in = _plain(_PARSER.parseInline(source[2:end])[0].children or [], line)
         children = _PARSER.parseInline(source[end + 2:])[0].children or []
     paragraph = {"type": "paragraph", "spans": _spans(children, line)}
     if run_in:
