@@ -29,3 +29,15 @@ def test_apply_leaves_ids_and_paths_alone():
     assert [f.image for a in prepared.articles for f in a.figures] == \
         [f.image for a in issue.articles for f in a.figures]
     assert prepared.pages == issue.pages
+
+
+def test_q1_quotes_pair_across_bold_spans():
+    from typeset.model import Issue
+    issue = read(SAMPLE_ISSUE).issue
+    data = issue.model_dump()
+    data["articles"][0]["body"][0]["spans"] = [
+        {"text": '他说"', "strong": False, "emphasis": False},
+        {"text": "好", "strong": True, "emphasis": False},
+        {"text": '"。the 1990\'s', "strong": False, "emphasis": False}]
+    spans = cjk.apply(Issue.model_validate(data)).articles[0].body[0].spans
+    assert [s.text for s in spans] == ["他说\u200b“", "好", "”。the 1990's"]

@@ -31,7 +31,12 @@ _NOT_TEXT = frozenset({"id", "kind", "image", "type", "slug", "language", "date"
 
 def apply(issue: Issue) -> Issue:
     """Return the issue with every text field passed through :func:`prepare_text`."""
-    data = _walk(issue.model_dump(), key=None)
+    data = issue.model_dump()
+    for article in data["articles"]:
+        for block in article["body"]:
+            if block["type"] != "subhead":
+                _quotes_across_spans(block)
+    data = _walk(data, key=None)
     for article in data["articles"]:
         for block in article["body"]:
             if block["type"] != "subhead":
@@ -65,8 +70,25 @@ def normalise_quotes(text: str) -> str:
 
 
 def _between_letters(text: str, index: int) -> bool:
-    return (0 < index < len(text) - 1 and text[index - 1].isascii() and text[index - 1].isalpha()
+    """An apostrophe: after a Latin letter or digit and before a letter (don't, 1990's)."""
+    return (0 < index < len(text) - 1 and text[index - 1].isascii() and text[index - 1].isalnum()
             and text[index + 1].isascii() and text[index + 1].isalpha())
+
+
+def _quotes_across_spans(block: dict) -> None:
+    """Q-1 over a whole paragraph: a quotation may open in plain text and close after a
+    bold span, so quotes are paired over the joined spans (each quote stays one
+    character, so the spans keep their lengths)."""
+    texts = [block.get("run_in") or ""] + [span["text"] for span in block["spans"]]
+    joined = normalise_quotes("".join(texts))
+    position = 0
+    for index, text in enumerate(texts):
+        texts[index] = joined[position:position + len(text)]
+        position += len(text)
+    if block.get("run_in"):
+        block["run_in"] = texts[0]
+    for span, text in zip(block["spans"], texts[1:]):
+        span["text"] = text
 
 
 def _walk(value, key):
