@@ -35,10 +35,12 @@ def covered(style: Style) -> frozenset[int]:
 def check_coverage(issue: Issue, style: Style) -> None:
     """Raise for the first character no font of ``style`` can set."""
     have = covered(style)
-    fields = [(None, "paper", issue.paper), (None, "publisher", issue.publisher)]
-    for page in issue.pages:
-        fields.append((None, f"pages[{page.number}].section", page.section))
-        fields += [(None, f"pages[{page.number}].credits", c.role + c.name) for c in page.credits]
+    fields = [(None, name, getattr(issue, name) or "")
+              for name in ("paper", "paper_latin", "publisher", "weekday", "lunar_date",
+                           "registration")]
+    for index, page in enumerate(issue.pages):
+        fields.append((None, f"pages[{index}].section", page.section))
+        fields += [(None, f"pages[{index}].credits", c.role + c.name) for c in page.credits]
     for article in issue.articles:
         fields += [(article.id, field, text) for field, text in article.texts()]
     for article_id, field, text in fields:
