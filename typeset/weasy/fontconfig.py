@@ -9,6 +9,7 @@ initialises, i.e. before weasyprint is imported.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -21,8 +22,12 @@ def isolate() -> None:
     """Write a fonts.conf that knows only fonts/ and make fontconfig use it."""
     if os.environ.get("TYPESET_SYSTEM_FONTS"):  # escape hatch for debugging
         return
-    folder = Path(tempfile.gettempdir()) / f"typeset-fontconfig-{os.getuid()}"
-    folder.mkdir(exist_ok=True)
+    # One folder per fonts/ folder and user: two checkouts never share a configuration.
+    digest = hashlib.sha256(str(FONTS_DIR).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"typeset-fontconfig-{os.getuid()}-{digest}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.stat().st_uid != os.getuid():
+        raise RuntimeError(f"{folder} belongs to another user; not using it")
     conf = folder / "fonts.conf"
     text = (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
@@ -30,5 +35,8 @@ def isolate() -> None:
         f"  <cachedir>{escape(str(folder / 'cache'))}</cachedir>\n"
         "</fontconfig>\n")
     if not conf.is_file() or conf.read_text() != text:
-        conf.write_text(text)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".fonts.conf.")
+        with os.fdopen(handle, "w") as stream:
+            stream.write(text)
+        os.replace(temporary, conf)  # concurrent builds never read half a file
     os.environ["FONTCONFIG_FILE"] = str(conf)
