@@ -89,7 +89,7 @@ def measurer(issue: Issue, root: Path, style: Style) -> layout.Measure:
     def measure(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
         heights = weasy.measure_heights(html.measure_document(issue, root, wanted, style))
         return {(a.id, span): heights[html.measure_id(a.id, span)] for a, span in wanted}
-    return layout.measure.cached(measure, style)
+    return layout.measure.cached(measure, style, root)
 
 
 def pages_png(pdf_bytes: bytes, scale: float = 0.5) -> list[bytes]:

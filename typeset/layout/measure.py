@@ -4,8 +4,9 @@ Measuring is a real WeasyPrint render of each module alone (see
 :func:`typeset.build.measurer`), by far the slowest part of planning a page. The planner
 asks for every article at several spans, and a rebuild asks again for the same ones, so
 heights are kept on disk under a key that changes whenever anything that could change the
-height does: the article as set (after the cjk stage), the style folder's files, the font
-files, the span and the typeset version.
+height does: the article as set (after the cjk stage) and its pictures' pixel sizes, the
+span, the style folder's files, the font files' contents, typeset's code and the
+WeasyPrint and Pango versions.
 
 The cache lives in ``$TYPESET_CACHE_DIR`` (default ``~/.cache/typeset``), one small JSON
 file per key, written to a temporary file and renamed: concurrent builds never read a
@@ -23,6 +24,9 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+from PIL import Image
+from weasyprint.text.ffi import pango
+
 from typeset.model import Article
 from typeset.style import Style
 
@@ -36,12 +40,17 @@ def cache_dir() -> Path:
     return (Path(root) if root else Path.home() / ".cache" / "typeset") / "heights"
 
 
-def cached(measure: Measure, style: Style) -> Measure:
-    """``measure`` with a disk cache in front: only unknown (article, span) are rendered."""
+def cached(measure: Measure, style: Style, root: Path) -> Measure:
+    """``measure`` with a disk cache in front: only unknown (article, span) are rendered.
+
+    ``root`` is the issue folder: a figure's height follows its picture's proportions,
+    so the pictures' pixel sizes are part of each key.
+    """
     def lookup(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
         folder = cache_dir()
         style_key = style_digest(style)
-        keys = {(a.id, span): key(a, span, style_key) for a, span in _unique(wanted)}
+        keys = {(a.id, span): key(a, span, style_key + _pictures(a, root))
+                for a, span in _unique(wanted)}
         heights = {}
         missing = []
         for article, span in _unique(wanted):
@@ -71,14 +80,31 @@ def style_digest(style: Style) -> str:
     fonts, typeset's own code (the text rules and the CJK engine change heights; a
     version number alone would let a developer's edits read stale heights) and the
     WeasyPrint version."""
-    digest = hashlib.sha256(f"{version('typeset')}|{version('weasyprint')}".encode())
+    digest = hashlib.sha256(f"{version('typeset')}|{version('weasyprint')}|"
+                            f"{pango.pango_version()}".encode())
     digest.update(_code_digest())
     for path in sorted(p for p in style.folder.rglob("*") if p.is_file()):
         digest.update(path.relative_to(style.folder).as_posix().encode())
         digest.update(path.read_bytes())
     for path in style.font_paths:
-        digest.update(f"{path.name}:{path.stat().st_size}".encode())
+        digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=32)
+def _file_digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _pictures(article: Article, root: Path) -> str:
+    return "".join(f"|{'x'.join(map(str, _picture_size(root / f.image)))}"
+                   for f in article.figures)
+
+
+@functools.lru_cache(maxsize=1024)
+def _picture_size(path: Path) -> tuple[int, int]:
+    with Image.open(path) as picture:
+        return picture.size
 
 
 @functools.cache
