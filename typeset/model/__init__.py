@@ -82,6 +82,8 @@ class Figure(Model):
     @classmethod
     def _image_in_folder(cls, value: str, info: ValidationInfo) -> str:
         check_relative_path(value)
+        if PurePosixPath(value).suffix.lower() not in (".jpg", ".jpeg", ".png"):
+            raise ValueError(f"images must be JPEG or PNG files: {value}")
         root = (info.context or {}).get("root")
         if root is not None:
             target = (Path(root) / value).resolve()

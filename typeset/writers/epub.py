@@ -21,6 +21,7 @@ What readers and validators look for, and where it comes from:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import uuid
 import zipfile
@@ -171,9 +172,15 @@ def _item(uid: str, file_name: str, media_type: str, content: bytes,
 
 
 def _uid(name: str) -> str:
-    """A manifest id for a file name in the book: articles/a.xhtml → a-a, nav.xhtml → nav."""
+    """A manifest id for a file name in the book: articles/a.xhtml → a-a, nav.xhtml → nav.
+
+    Pictures are named by a digest of their path: two folders may hold the same file name,
+    and a file name need not be a valid XML id.
+    """
     path = PurePosixPath(name)
-    prefixes = {"articles": "a-", "media": "img-", "fonts": "font-"}
+    if path.parts[0] == "media":
+        return "img-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+    prefixes = {"articles": "a-", "fonts": "font-"}
     return prefixes.get(path.parts[0], "") + path.stem if len(path.parts) > 1 else path.stem
 
 
