@@ -41,10 +41,6 @@ def is_wide(char: str) -> bool:
             or 0x3000 <= code <= 0x30FF or 0xFF01 <= code <= 0xFF60)
 
 
-def is_latin(char: str) -> bool:
-    """Letters, digits and the marks that live inside Latin words and numbers."""
-    return char.isascii() and (char.isalnum() or char in ".,%-+/:'&@#_")
-
 
 _MARK = "[" + re.escape("".join(sorted(OPENING | RIGHT_BLANK))) + "]"
 #: Two marks next to each other, maybe with invisible characters between (a lookahead,
@@ -78,14 +74,6 @@ def halt_pairs(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(halted)))
 
 
-def halts_at_line_end(char: str) -> bool:
-    """PA-2: a closing mark or pause ending a line is set half-width."""
-    return char in RIGHT_BLANK
-
-
-def halts_at_line_start(char: str) -> bool:
-    """PA-3: an opening mark starting a line loses its blank half."""
-    return char in OPENING
 
 
 @functools.lru_cache(maxsize=65536)
@@ -130,9 +118,10 @@ def last_line_guard(text: str) -> str:
     """ORP-1: glue a paragraph's last Han character to what precedes it.
 
     A word joiner goes before the last Han character (and before any opening marks
-    that lead into it, dropping the break a zero-width space offered there). The
-    character before it is either a Han character, now glued, or a mark that may not
-    start a line (KIN-1), so the last line always holds at least two Han characters.
+    that lead into it, dropping the break a zero-width space offered there). What comes
+    before is then either a Han character, now glued, or a mark that may not start a
+    line (KIN-1) and so takes its own neighbour along: the last line holds more than
+    one character (a paragraph of marks and one Han character aside).
     """
     hans = [i for i, char in enumerate(text) if is_han(char)]
     if len(hans) < 2:

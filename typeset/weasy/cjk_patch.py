@@ -3,20 +3,23 @@
 Stock WeasyPrint justifies by stretching U+0020/U+00A0 only (``layout/inline.py``:
 ``justify_line`` → ``count_expandable_spaces``/``add_word_spacing``), so Chinese lines,
 which have no spaces, end ragged; and it never compresses adjacent punctuation. This
-module replaces two functions, keeping everything else (line breaking included) stock:
+module replaces three functions, keeping Pango's line breaking:
 
 ``text.line_break.Layout.set_text``
     wrapped: after the original, marks that must be half-width get the font's ``halt``
     feature as a Pango attribute — adjacent pairs (PA-1) on every layout, so line
-    breaking already sees compressed widths (KIN-3), and the line-end / line-start mark
-    chosen when the line was justified (PA-2, PA-3). When WeasyPrint lays text out for
-    drawing (``justify=True``), the glyphs after each justification opportunity are
-    widened by that line's shares. Editing glyph advances instead of adding Pango
-    letter-spacing keeps every share exact and costs no re-shaping.
+    breaking already sees compressed widths (KIN-3), and the marks a squeezed line gave
+    up. When WeasyPrint lays text out for drawing (``justify=True``), the glyphs after
+    each justification opportunity are widened by that line's shares. Editing glyph
+    advances instead of adding Pango letter-spacing keeps every share exact and costs
+    no re-shaping.
+``layout.inline.split_first_line`` (as bound in ``layout/inline.py``)
+    wrapped: squeeze before stretching — a loose justified line sets its lone marks
+    half-width (the one that would end the line first, PA-2; an opening one it starts
+    with, PA-3) to pull back the character Pango pushed to the next line.
 ``layout.inline.justify_line``
     replaced: a justified line's extra width is spread over inter-character
-    opportunities weighted by :func:`typeset.cjk.rules.justification_weights` (JUS-1),
-    after the line-end/line-start marks have been set half-width.
+    opportunities weighted by :func:`typeset.cjk.rules.justification_weights` (JUS-1).
 
 Everything is switched by :data:`STATE` so a build can be measured with the engine off.
 The patch refuses to install on any other WeasyPrint version: it relies on private
@@ -268,7 +271,8 @@ def _natural_width(context, style, text: str) -> float:
 
 def _style_key(style) -> tuple:
     return (tuple(style["font_family"]), style["font_size"], style["font_weight"],
-            style["font_style"], style["font_stretch"], style["lang"])
+            style["font_style"], style["font_stretch"], style["lang"],
+            style["letter_spacing"], str(style["font_feature_settings"]))
 
 
 def _halt_saving(context, style, char: str) -> float:
