@@ -42,3 +42,20 @@ def test_orp1_last_two_han_characters_are_joined():
 def test_pa1_pairs_across_a_dateline_share_one_run():
     assert rules.split_before_mark("本报讯 记者甲报道：", "“大白菜") == ("本报讯 记者甲报道", "：")
     assert rules.split_before_mark("本报讯 记者甲报道：", "今年") == ("本报讯 记者甲报道：", "")
+
+
+def test_a_jump_never_cuts_where_the_continuation_could_not_start():
+    from typeset.layout.jumps import _safe_cut
+    text = "他说：“好”，阿依古丽\u2060·买买提——走了。"
+    assert text[_safe_cut(text, text.index("，"))] == "“"  # not before ，” nor after “
+    assert _safe_cut(text, text.index("好")) == text.index("“")  # not after “
+    assert text[_safe_cut(text, text.index("·"))] == "丽"  # not inside the glue
+    dash = text.index("——")
+    assert _safe_cut(text, dash + 1) == dash - 1  # not inside ——, nor just before it
+
+
+def test_push_in_never_leaves_a_non_starter_to_open_the_next_line():
+    from typeset.weasy.cjk_patch import _next_unit
+    assert _next_unit("好，还有") == "好，"
+    assert _next_unit("好)还有") == ""
+    assert _next_unit("好5%") == "好"

@@ -12,6 +12,7 @@ keeps each article whole.
 
 from __future__ import annotations
 
+from typeset.cjk import rules
 from typeset.layout.measure import Measure
 from typeset.model import Article, Paragraph, Quote, Span, Subhead
 
@@ -85,7 +86,19 @@ def _cut_spans(spans: list[Span], characters: int) -> tuple[list[Span], list[Spa
         elif characters <= 0:
             after.append(span)
         else:
-            before.append(span.model_copy(update={"text": span.text[:characters]}))
-            after.append(span.model_copy(update={"text": span.text[characters:]}))
+            at = _safe_cut(span.text, characters)
+            before.append(span.model_copy(update={"text": span.text[:at]}))
+            after.append(span.model_copy(update={"text": span.text[at:]}))
         characters -= len(span.text)
-    return before, after
+    return [s for s in before if s.text], [s for s in after if s.text]
+
+
+def _safe_cut(text: str, at: int) -> int:
+    """Move a cut back until the continuation may start there: not inside glue the cjk
+    stage put in (a joiner before — · ～), not before a mark that may not start a line
+    (KIN-1), not after an opening mark (KIN-2), not inside ——/…… (UNIT-1)."""
+    no_start = rules.RIGHT_BLANK | rules.UNIT_MARKS | rules.INVISIBLE | set("·～")
+    while 0 < at < len(text) and (text[at] in no_start or text[at - 1] in rules.OPENING
+                                  or text[at - 1] in rules.INVISIBLE):
+        at -= 1
+    return at

@@ -258,7 +258,14 @@ def _next_unit(rest: str) -> str:
     while end < len(rest) and (rest[end] in rules.RIGHT_BLANK or rest[end] in rules.INVISIBLE
                                or rest[end] in "—…·～" or rest[end - 1] == rules.WORD_JOINER):
         end += 1
+    if end < len(rest) and not _may_start_line(rest[end]):
+        return ""  # what follows could not open the next line (e.g. an ASCII ")" or "%")
     return rest[:end] if end <= 6 else ""
+
+
+def _may_start_line(char: str) -> bool:
+    return rules.is_han(char) or char in rules.OPENING or char.isspace() or \
+        (char.isascii() and char.isalnum())
 
 
 def _natural_width(context, style, text: str) -> float:
