@@ -29,6 +29,7 @@ structures (``Layout.text``, ``TextBox.pango_layout``, Pango glyph strings).
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from types import SimpleNamespace
 
@@ -142,7 +143,8 @@ def _justify_line(context, line, extra_width):
         return _original_justify_line(context, line, extra_width)
     share = extra_width / total
     due = given = 0.0  # px owed to and handed out along the line so far
-    for box, text, box_weights in _split(text_boxes, texts, weights):
+    offset = 0
+    for box, text in zip(text_boxes, texts):
         # WeasyPrint writes each glyph's extra advance as a whole number of thousandths
         # of the font size (PDF TJ units) and truncates the rest, so shares are handed
         # out in those units, with the rounding carried along the line, and converted
@@ -150,15 +152,13 @@ def _justify_line(context, line, extra_width):
         unit = box.style["font_size"] / 1000
         extra: dict[int, int] = {}
         added = 0
-        byte = 0
-        for char, weight in zip(text, box_weights):
-            if weight:
-                due += weight * share
-                units = round((due - given) / unit)
-                given += units * unit
-                added += units
-                extra[byte] = math.ceil(units * unit * TO_UNITS)
-            byte += len(char.encode())
+        for byte, weight in _opportunities(text, weights[offset:offset + len(text)]):
+            due += weight * share
+            units = round((due - given) / unit)
+            given += units * unit
+            added += units
+            extra[byte] = math.ceil(units * unit * TO_UNITS)
+        offset += len(text)
         box.pango_layout.cjk_extra = extra
         box.cjk_added = added * unit
     _shift(line, 0)
@@ -323,9 +323,15 @@ def _text_boxes(box):
                 yield from _text_boxes(child)
 
 
-def _split(text_boxes, texts, weights):
-    """(box, its text, its slice of the line's weights) for each text box."""
-    offset = 0
-    for box, text in zip(text_boxes, texts):
-        yield box, text, weights[offset:offset + len(text)]
-        offset += len(text)
+@functools.lru_cache(maxsize=65536)
+def _opportunities(text: str, weights: tuple[float, ...]) -> tuple[tuple[int, float], ...]:
+    """(byte offset, weight) of the characters of ``text`` that take a share.
+
+    Cached: column balancing justifies the same lines again and again.
+    """
+    found, byte = [], 0
+    for char, weight in zip(text, weights):
+        if weight:
+            found.append((byte, weight))
+        byte += len(char.encode())
+    return tuple(found)
