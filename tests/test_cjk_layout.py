@@ -6,10 +6,13 @@ them all. Everything is read back from glyph positions with :mod:`typeset.check`
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import subprocess
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import weasyprint
 
@@ -142,3 +145,36 @@ def test_pdftotext_raw_reads_every_article_back(sample_outputs):
                            "-"], capture_output=True, text=True, check=True).stdout
     issue = cjk.apply(read(SAMPLE_ISSUE).issue)
     assert missing_texts(issue, text) == []
+
+
+def test_sp1_latin_spacing_is_a_style_setting(tmp_path):
+    """SP-1 at 1/4 em: the room sits between Han and Latin or digits, inside lines only
+    (measured on a line set flush left, in another size so the checker leaves it out),
+    and justified lines still end on the column edge."""
+    html = ('<html lang="zh-CN"><body><p class="wide">明年6G网络覆盖率达99.1%</p>'
+            '<p>全县共有Wi-Fi热点360个，今年5G基站覆盖率达到了百分之九十八。</p></body></html>')
+    css = (f'@font-face {{ font-family: "TS Song"; src: url({FONTS_DIR.as_uri()}/'
+           'NotoSerifCJKsc-Regular.otf); } @page { size: 300pt 300pt; margin: 20pt } '
+           'body { font: 9pt/13.5pt "TS Song"; margin: 0 } p { margin: 0 0 27pt; width: 117pt;'
+           ' text-align: justify } p.wide { width: 250pt; text-align: left; font-size: 10pt }')
+    gaps = {}
+    for spacing in (0.0, 0.25):
+        path = tmp_path / f"sp1-{spacing}.pdf"
+        path.write_bytes(weasy.render_pdf(HtmlDocument(
+            html, tmp_path, css, tmp_path, [tmp_path, FONTS_DIR, STYLES_DIR], spacing)))
+        document = pdfium.PdfDocument(str(path))
+        textpage = document[0].get_textpage()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        origins = []
+        for index in range(textpage.count_chars()):
+            if not pdfium_c.FPDFText_IsGenerated(textpage.raw, index):
+                pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)
+                origins.append((chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index)),
+                                x.value))
+        gaps[spacing] = {a + b: xb - xa for (a, xa), (b, xb) in zip(origins, origins[1:])}
+        if spacing:
+            report = check(path)
+            assert report.flush == report.justified > 0
+    assert gaps[0.25]["年6"] - gaps[0.0]["年6"] == pytest.approx(2.5, abs=0.02)  # 1/4 of 10 pt
+    assert gaps[0.25]["G网"] - gaps[0.0]["G网"] == pytest.approx(2.5, abs=0.02)
+    assert gaps[0.25]["网络"] == pytest.approx(gaps[0.0]["网络"], abs=0.01)  # Han–Han: none

@@ -79,6 +79,8 @@ class Style(BaseModel):
     grid: Grid
     fonts: list[str] = Field(min_length=1)  # files in fonts/, first = body face
     boxed_kinds: list[str] = []  # article kinds set in a frame (e.g. commentary)
+    #: SP-1: room between Han characters and Latin letters or digits, in em (0, 1/8, 1/4).
+    latin_spacing_em: float = Field(default=0.0, ge=0, le=0.25)
 
     @cached_property
     def font_paths(self) -> list[Path]:

@@ -166,3 +166,20 @@ def split_before_mark(head: str, following: str) -> tuple[str, str]:
     if head and head[-1] in RIGHT_BLANK | OPENING and visible[:1] in RIGHT_BLANK | OPENING:
         return head[:-1], head[-1]
     return head, ""
+
+
+@functools.lru_cache(maxsize=16384)
+def latin_boundaries(text: str) -> tuple[int, ...]:
+    """SP-1: indices of characters followed by a Han–Latin (or digit) boundary.
+
+    Only boundaries inside ``text`` count: a line's first and last characters never get
+    the space at its edge.
+    """
+    found = []
+    visible = [i for i, char in enumerate(text) if char not in INVISIBLE]
+    for left, right in zip(visible, visible[1:]):
+        a, b = text[left], text[right]
+        if (is_han(a) and b.isascii() and b.isalnum()) or \
+                (a.isascii() and a.isalnum() and is_han(b)):
+            found.append(left)
+    return tuple(found)

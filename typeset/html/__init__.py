@@ -34,6 +34,7 @@ class HtmlDocument:
     css: str
     css_base: Path  # relative font paths resolve here (the style folder)
     roots: list[Path] = field(default_factory=list)
+    latin_spacing_em: float = 0.0  # SP-1, for the renderer's CJK engine
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
         margin_x, margin_y = style.margins_pt
         css += env.get_template("proof.css.j2").render(
             grid=style.grid, margin_x=margin_x, margin_y=margin_y)
-    return HtmlDocument(html, root, css, style.folder, _roots(root))
+    return HtmlDocument(html, root, css, style.folder, _roots(root), style.latin_spacing_em)
 
 
 def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]],
@@ -75,7 +76,7 @@ def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]]
         issue=issue, wanted=wanted, style=style, grid=style.grid,
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     return HtmlDocument(html, root, _css(env, style, measuring=True), style.folder,
-                        _roots(root))
+                        _roots(root), style.latin_spacing_em)
 
 
 def epub_article(issue: Issue, article: Article, page_number: int, style: Style,

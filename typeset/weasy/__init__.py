@@ -45,6 +45,7 @@ def _document(doc: HtmlDocument):
     # FontConfiguration; without it WeasyPrint silently falls back to fontconfig's
     # choice among the fonts it knows.
     fonts = FontConfiguration()
+    cjk_patch.STATE.latin_spacing_em = doc.latin_spacing_em
     try:
         stylesheet = weasyprint.CSS(string=doc.css, base_url=doc.css_base.as_uri() + "/",
                                     url_fetcher=fetcher, font_config=fonts)

@@ -42,7 +42,7 @@ from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from typeset.cjk import rules
 
 WEASYPRINT_VERSION = "70.0"
-STATE = SimpleNamespace(enabled=True, installed=False)
+STATE = SimpleNamespace(enabled=True, installed=False, latin_spacing_em=0.0)
 
 _original_set_text = line_break.Layout.set_text
 _original_justify_line = inline.justify_line
@@ -88,7 +88,9 @@ def _set_text(self, text, justify=False):
         index for index in getattr(self, "cjk_squeeze", ()) if index < len(text))
     if halted:
         _add_halt(self, text, halted)
-    extra = getattr(self, "cjk_extra", None)
+    extra = dict(getattr(self, "cjk_extra", None) or {})
+    for byte, room in (getattr(self, "cjk_spacing", None) or {}).items():
+        extra[byte] = extra.get(byte, 0) + room
     if justify and extra:
         _widen_glyphs(self, extra)
 
@@ -169,11 +171,41 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
                       is_line_start=True, minimum=False):
     result = _original_split_first_line(text, style, context, max_width,
                                         justification_spacing, is_line_start, minimum)
-    if not STATE.enabled or style["text_align_all"] != "justify" or max_width is None \
-            or math.isinf(max_width) or result[2] is None or result[1] <= 0 \
-            or result[3] > max_width - style["font_size"] / 20:
-        return result  # nothing to pull in, or the line is (nearly) full already
-    return _push_in(result, text, style, context, max_width, justification_spacing) or result
+    if not STATE.enabled or max_width is None or math.isinf(max_width) or result[1] <= 0:
+        return result
+    if style["text_align_all"] == "justify" and result[2] is not None \
+            and result[3] <= max_width - style["font_size"] / 20:  # a loose line
+        result = _push_in(result, text, style, context, max_width,
+                          justification_spacing) or result
+    if STATE.latin_spacing_em:
+        result = _latin_spaced(result, text, style, context, max_width,
+                               justification_spacing, is_line_start, minimum)
+    return result
+
+
+def _latin_spaced(result, text, style, context, max_width, justification_spacing,
+                  is_line_start, minimum):
+    """SP-1: room at the line's inner Han–Latin boundaries, counted before it is set.
+
+    The room is a whole number of the TJ units WeasyPrint writes (thousandths of the
+    font size); if the line no longer fits, it is broken again in the width left over.
+    """
+    unit = style["font_size"] / 1000
+    units = round(STATE.latin_spacing_em * 1000)
+    for _ in range(3):
+        line = text.encode()[:result[1]].decode()
+        boundaries = rules.latin_boundaries(line)
+        width = result[3] + len(boundaries) * units * unit
+        if not boundaries or width <= max_width + 0.01:
+            break
+        result = _original_split_first_line(
+            text, style, context, max_width - len(boundaries) * units * unit,
+            justification_spacing, is_line_start, minimum)
+    if not boundaries:
+        return result
+    room = math.ceil(units * unit * TO_UNITS)
+    result[0].cjk_spacing = {len(line[:index].encode()): room for index in boundaries}
+    return (result[0], result[1], result[2], width) + tuple(result[4:])
 
 
 def _push_in(result, text, style, context, max_width, justification_spacing):
