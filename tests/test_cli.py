@@ -32,3 +32,9 @@ def test_build_writes_pdf_and_epub(small_issue, tmp_path):
 def test_unknown_format_is_an_error(small_issue, tmp_path, capsys):
     assert main(["build", str(small_issue), "-o", str(tmp_path), "--format", "docx"]) == 2
     assert "unknown format docx" in capsys.readouterr().err
+
+
+def test_outputs_are_readable_by_others(small_issue, tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", str(small_issue), "-o", str(out), "--format", "pdf"]) == 0
+    assert (out / "small.pdf").stat().st_mode & 0o777 == 0o644

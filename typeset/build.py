@@ -123,6 +123,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for sharing
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
