@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 
 from typeset import cjk, fonts, html, layout, readers, weasy
 from typeset.errors import TypesetError
+from typeset.layout.balance import balance
 from typeset.model import Article, Issue
 from typeset.style import Style, load_style
 from typeset.writers import Job, epub, pdf
@@ -85,10 +86,21 @@ def prepare(source: readers.Source, style: Style) -> Job:
 
 def measurer(issue: Issue, root: Path, style: Style) -> layout.Measure:
     """The layout stage's measure function: one WeasyPrint pass over all modules not yet
-    in the disk cache (:mod:`typeset.layout.measure`)."""
+    in the disk cache (:mod:`typeset.layout.measure`).
+
+    The pass sets each module's head at every span wanted and its body once; the body's
+    height at a span is its flow balanced over the columns the body has there, exactly
+    as the renderer will cut it (:mod:`typeset.layout.balance`).
+    """
     def measure(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
-        heights = weasy.measure_heights(html.measure_document(issue, root, wanted, style))
-        return {(a.id, span): heights[html.measure_id(a.id, span)] for a, span in wanted}
+        sheet = weasy.measure_heights(html.measure_document(issue, root, wanted, style))
+        heights = {}
+        for article, span in wanted:
+            head, row = sheet.heads[html.measure_id(article.id, span)]
+            flow = sheet.flows[html.flow_id(article.id, html.flow_inline(article, span))]
+            body, _ = balance(flow, span - html.side_span(article, span))
+            heights[(article.id, span)] = head - row + max(row, body)
+        return heights
     return layout.measure.cached(measure, style, root)
 
 

@@ -70,10 +70,13 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
 
 def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]],
                      style: Style) -> HtmlDocument:
-    """Each (article, span) alone on a tall page, for :func:`typeset.weasy.measure_heights`."""
+    """For :func:`typeset.weasy.measure_heights`: the head of each (article, span) alone
+    on a tall page, and each article's body once, as the one-column flow that every span
+    cuts into columns (see :mod:`typeset.layout.balance`)."""
     env = _environment(style.folder)
+    flows = {(a.id, flow_inline(a, span)): (a, flow_inline(a, span)) for a, span in wanted}
     html = env.get_template("measure.html.j2").render(
-        issue=issue, wanted=wanted, style=style, grid=style.grid,
+        issue=issue, wanted=wanted, flows=list(flows.values()), style=style, grid=style.grid,
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     return HtmlDocument(html, root, _css(env, style, measuring=True), style.folder,
                         _roots(root), style.latin_spacing_em)
@@ -125,6 +128,22 @@ def measure_id(article_id: str, span: int) -> str:
     return f"{article_id}--{span}"
 
 
+def flow_id(article_id: str, inline: bool) -> str:
+    return f"{article_id}--flow{'-inline' if inline else ''}"
+
+
+def flow_inline(article: Article, span: int) -> bool:
+    """Whether the body's flow holds the one-column figures at ``span``: they stand in
+    the text of a wider module, and are the module's own figure when it spans one."""
+    return span > 1 and any(f.columns == 1 for f in article.figures)
+
+
+def side_span(article: Article, span: int) -> int:
+    """Columns that figures beside the body take at ``span`` (the body has the rest)."""
+    return max((f.columns for f in article.figures if f.columns and 1 < f.columns < span),
+               default=0)
+
+
 def _roots(root: Path) -> list[Path]:
     return [root, STYLES_DIR, FONTS_DIR]
 
@@ -155,6 +174,7 @@ def _environment(folder: Path) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["measure_id"] = measure_id
+    env.globals["flow_id"] = flow_id
     env.globals["continued"] = is_continuation
     # Titles (PDF bookmarks, EPUB navigation) carry the text without the invisible
     # joiners and breaks the cjk stage put in for line breaking.

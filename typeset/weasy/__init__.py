@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from typeset.errors import TypesetError
 from typeset.html import HtmlDocument
+from typeset.layout.balance import Flow
 from typeset.weasy import fontconfig
 
 fontconfig.isolate()
@@ -27,10 +29,11 @@ import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango start
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from typeset.weasy import archive  # noqa: E402
-from typeset.weasy import cjk_patch  # noqa: E402
+from typeset.weasy import cjk_patch, columns  # noqa: E402
 from typeset.weasy.fetcher import RefusedURL, SafeFetcher  # noqa: E402
 
 cjk_patch.install()
+columns.install()
 
 #: WeasyPrint's layout boxes are in CSS px (1/96 in); the grid is in pt (1/72 in).
 PT_PER_PX = 0.75
@@ -67,59 +70,95 @@ def render_archive(doc: HtmlDocument, info: archive.Archive) -> bytes:
 
 
 def _checked(document):
-    """Refuse a document in which a module lost text.
+    """Refuse a document in which a module lost text or ran out of its box.
 
     WeasyPrint cuts what does not fit a page and an absolutely placed module does not
     continue on the next, so a module whose text ran past its page would lose it without
-    a word. Every character of a module's source must come out of layout.
+    a word: every character of a module's source must come out of layout. Columns set by
+    :mod:`.columns` are never cut, so a body taller than the layout stage measured would
+    print over the module below instead: every line must end inside its module's box.
     """
     modules: dict = {}
     for page in document.pages:
         _collect(page._page_box, None, modules)
-    for element, rendered in modules.items():
+    for element, (rendered, spill) in modules.items():
         written = sum(1 for c in "".join(element.itertext()) if not (c.isspace() or _invisible(c)))
         shown = sum(1 for c in "".join(rendered) if not (c.isspace() or _invisible(c)))
         if shown < written:
             raise TypesetError(f"{written - shown} characters of the module did not fit its box "
                                "on the page and would be lost", article=element.get("id"))
+        if spill > 0.5:
+            raise TypesetError(f"the module's text runs {spill * PT_PER_PX:.1f} pt below its "
+                               "box on the page", article=element.get("id"))
     return document
 
 
-def _collect(box, module, modules: dict) -> None:
+def _collect(box, module, modules: dict, bottom: float = 0.0) -> None:
     element = getattr(box, "element", None)
     if element is not None and "module" in (element.get("class") or "").split():
         module = element
-        modules.setdefault(module, [])
+        modules.setdefault(module, ([], 0.0))
+        bottom = box.border_box_y() + box.border_height()
     if (box.element_tag or "").endswith(("::before", "::after", "::marker")):
         return  # generated content (□ before a byline) is not the article's text
-    if module is not None and type(box).__name__ == "TextBox":
-        modules[module].append(box.text)
+    if module is not None:
+        kind = type(box).__name__
+        if kind == "TextBox":
+            modules[module][0].append(box.text)
+        elif kind == "LineBox" and box.position_y + box.height - bottom > modules[module][1]:
+            modules[module] = (modules[module][0], box.position_y + box.height - bottom)
     for child in getattr(box, "children", ()):
-        _collect(child, module, modules)
+        _collect(child, module, modules, bottom)
 
 
 def _invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Cc")
 
 
-def measure_heights(doc: HtmlDocument) -> dict[str, float]:
-    """Height in pt of every element with class ``measure`` (by its id), one per page.
+@dataclass(frozen=True)
+class Measured:
+    """What the measuring sheet gives, in pt: for each module head (class ``measure``,
+    by id) its height and the height of its row of side figures beside the (left out)
+    body; for each body (class ``measure-flow``) the flow of its one column."""
 
-    The measuring document puts each module alone on a very tall page, so its height is
-    exactly what it will take on the real page at the same width.
+    heads: dict[str, tuple[float, float]]
+    flows: dict[str, Flow]
+
+
+def measure_heights(doc: HtmlDocument) -> Measured:
+    """Measure the heads and flows of a measuring sheet, one per page.
+
+    Each sits alone on a very tall page at the width it will have, so its height is
+    exactly what it takes on the real page. A flow is what :mod:`.columns` records
+    when it sets a body: its lines' positions, whatever the column count.
     """
     document = _document(doc)
-    heights: dict[str, float] = {}
+    heads: dict[str, tuple[float, float]] = {}
+    flows: dict[str, Flow] = {}
     for page in document.pages:
         for box in _descendants(page._page_box):
             element = getattr(box, "element", None)
-            if element is None or "measure" not in (element.get("class") or "").split():
+            classes = (element.get("class") or "").split() if element is not None else ()
+            if "module" not in classes or element.get("id") in heads:
                 continue
             key = element.get("id")
-            if key in heights:
-                raise TypesetError(f"module '{key}' is too long to measure on one sheet")
-            heights[key] = box.margin_height() * PT_PER_PX
-    return heights
+            if "measure" in classes:
+                rows = [b for b in _descendants(box) if "module-row" in _classes(b)]
+                heads[key] = (box.margin_height() * PT_PER_PX,
+                              rows[0].margin_height() * PT_PER_PX if rows else 0.0)
+            elif "measure-flow" in classes and key not in flows:
+                body = next(b for b in _descendants(box) if hasattr(b, "typeset_flow"))
+                flows[key] = tuple((top * PT_PER_PX, bottom * PT_PER_PX, breakable)
+                                   for top, bottom, breakable in body.typeset_flow)
+    return Measured(heads, flows)
+
+
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    tag = getattr(box, "element_tag", "") or ""
+    if element is None or "::" in tag:
+        return []
+    return (element.get("class") or "").split()
 
 
 def _descendants(box):

@@ -1,0 +1,120 @@
+"""Columns set once and cut by arithmetic (typeset.weasy.columns, typeset.layout.balance).
+
+The layout stage knows a module's height at every span from one setting of its body; the
+renderer cuts the same flow into the printed columns. These tests hold the two to each
+other on the real sample, and the balancing to its rules on flows made up here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from typeset import FONTS_DIR, SAMPLE_ISSUE, STYLES_DIR, build, cjk, html, readers, weasy
+from typeset.errors import TypesetError
+from typeset.html import HtmlDocument
+from typeset.layout.balance import balance
+from typeset.style import load_style
+
+LINE = 13.5
+
+
+def lines(count: int, *, orphans: int = 2, widows: int = 2, start: float = 0.0):
+    """A paragraph of ``count`` body lines as atoms."""
+    return tuple((start + i * LINE, start + (i + 1) * LINE,
+                  i + 1 >= orphans and count - i - 1 >= widows) for i in range(count))
+
+
+def brute_force(flow, count):
+    """Least height over every way to cut ``flow`` into at most ``count`` columns."""
+    cuts = [i for i, atom in enumerate(flow[:-1]) if atom[2]]
+    best = None
+    for k in range(min(count - 1, len(cuts)) + 1):
+        for chosen in itertools.combinations(cuts, k):
+            starts = [0] + [c + 1 for c in chosen]
+            ends = list(chosen) + [len(flow) - 1]
+            height = max(flow[e][1] - flow[s][0] for s, e in zip(starts, ends))
+            best = height if best is None else min(best, height)
+    return best
+
+
+def test_balanced_height_is_the_least_possible():
+    generator = random.Random(7)
+    for _ in range(200):
+        flow, top = (), 0.0
+        for _ in range(generator.randint(1, 5)):
+            if generator.random() < 0.2:  # a figure: one atom, unbreakable inside
+                height = LINE * generator.randint(3, 9)
+                flow += ((top, top + height, True),)
+                top += height + LINE / 2
+            else:
+                paragraph = lines(generator.randint(1, 9), start=top)
+                flow += paragraph[:-1] + ((*paragraph[-1][:2], True),)
+                top = paragraph[-1][1]
+        count = generator.randint(1, 5)
+        height, starts = balance(flow, count)
+        assert height == pytest.approx(brute_force(flow, count))
+        assert len(starts) <= count and starts[0] == 0
+
+
+def test_orphans_widows_and_keep_with_next_hold():
+    # 5 lines in 2 columns would be 3 + 2; with widows 3 the break must leave 3 after.
+    height, starts = balance(lines(5, widows=3), 2)
+    assert starts == [0, 2] and height == 3 * LINE
+    # Nowhere to break: one column.
+    assert balance(lines(3), 2) == (3 * LINE, [0])
+
+
+def flow_heights(issue, root, style, spans):
+    """Each module with its body, set on the measuring sheet: the real thing."""
+    env = html._environment(style.folder)
+    template = env.from_string(
+        '{% from "article.html.j2" import module_content %}<html lang="zh-CN"><body>'
+        '{% for a, span in wanted %}<div class="sheet"><article class="module measure '
+        'kind-{{ a.kind }} span-{{ span }}{{ " boxed" if a.kind in style.boxed_kinds }}" '
+        'id="{{ measure_id(a.id, span) }}" style="width: {{ "%.2f" % grid.width_pt(span) }}pt">'
+        '{{ module_content(a, span, a.kind in style.boxed_kinds, grid, figure_height) }}'
+        '</article></div>{% endfor %}</body></html>')
+    wanted = [(a, s) for a in issue.articles for s in spans]
+    document = template.render(
+        wanted=wanted, style=style, grid=style.grid,
+        figure_height=lambda f, w: html._figure_height(root, f.image, w, style))
+    measured = weasy.measure_heights(HtmlDocument(
+        document, root, html._css(env, style, measuring=True), style.folder, html._roots(root)))
+    return {(a.id, s): measured.heads[html.measure_id(a.id, s)][0] for a, s in wanted}
+
+
+def test_measured_heights_equal_the_set_modules(tmp_path, monkeypatch):
+    """Head + balanced flow, for every article of the sample at spans 1–6, is the height
+    of the module set whole with its body in columns."""
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path))
+    style = load_style()
+    source = readers.read(Path(SAMPLE_ISSUE))
+    issue = cjk.apply(source.issue)
+    spans = range(1, 7)
+    wanted = [(a, s) for a in issue.articles for s in spans]
+    measured = build.measurer(issue, source.root, style)(wanted)
+    whole = flow_heights(issue, source.root, style, spans)
+    wrong = {k: (measured[k], whole[k]) for k in whole if abs(measured[k] - whole[k]) > 0.01}
+    assert not wrong
+
+
+CSS = (f'@font-face {{ font-family: "S"; src: url({FONTS_DIR.as_uri()}/'
+       'NotoSerifCJKsc-Regular.otf); } @page { size: 300pt 300pt; margin: 10pt } '
+       'body { font: 9pt/13.5pt "S" } .page { position: relative; height: 280pt } '
+       '.module { position: absolute; left: 0; width: 243pt } '
+       '.body { column-count: 2; column-gap: 9pt; text-align: justify }')
+
+
+def test_a_body_taller_than_its_module_is_an_error(tmp_path):
+    text = "榆泉县今冬集中供热覆盖城区全部小区。" * 12
+    document = (f'<html lang="zh-CN"><body><section class="page"><article class="module" '
+                f'id="story" style="height: 54pt"><div class="body"><p>{text}</p></div>'
+                '</article></section></body></html>')
+    with pytest.raises(TypesetError) as error:
+        weasy.render_pdf(HtmlDocument(document, tmp_path, CSS, tmp_path,
+                                      [tmp_path, FONTS_DIR, STYLES_DIR]))
+    assert error.value.article == "story" and "below its box" in str(error.value)

@@ -1,0 +1,198 @@
+"""Multi-column layout by one setting of the text: replaces WeasyPrint 70's
+``layout.column.columns_layout`` for the boxes typeset makes.
+
+Why: to balance columns WeasyPrint sets the content at the full page height, then again
+at growing heights until the last column is not the tallest, and for every column of
+every try it also sets the whole rest of the content once more to learn the next box's
+height. A module body is set about four times over; on an 8-page issue three quarters of
+the render went there (cProfile: 16,842 line boxes laid out for 4,020 printed).
+
+What instead: the column children are set once, as one column as tall as they need (the
+*flow*); :func:`typeset.layout.balance.balance` chooses the breaks by arithmetic on the
+flow's lines; the flow's boxes are then cut at those breaks (a paragraph split between
+columns becomes two fragments, without their inner margins at the cut) and moved into
+place. Lines never change width, so cutting set lines is exact. The flow is kept on the
+returned box as ``typeset_flow``: measuring reads it to know the module's height at
+every span from this one setting (:func:`typeset.weasy.measure_heights`).
+
+Breaks follow the CSS the content carries: ``orphans``/``widows`` inside paragraphs,
+``break-before``/``break-after: avoid`` between blocks, ``break-inside: avoid`` keeps a
+block whole. Anything else multi-column (a column span, a continuation from an earlier
+page, an element that is not in the normal flow) is left to WeasyPrint's own code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from math import inf
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block, column
+from weasyprint.layout.block import block_box_layout, block_level_width
+from weasyprint.layout.percent import percentage
+
+from typeset.layout.balance import Flow, balance
+
+AVOID = ("avoid", "avoid-column")
+
+_original = column.columns_layout
+_enabled = [True]
+
+
+def install() -> None:
+    """Make WeasyPrint's block layout call :func:`columns_layout`."""
+    block.columns_layout = columns_layout
+
+
+@contextlib.contextmanager
+def disabled():
+    """Lay out columns with WeasyPrint's own code (benchmarks compare the two)."""
+    _enabled[0] = False
+    try:
+        yield
+    finally:
+        _enabled[0] = True
+
+
+def columns_layout(context, box, bottom_space, skip_stack, containing_block,
+                   page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins,
+                   first_letter_style, first_line_style):
+    """Same signature and results as WeasyPrint's, for boxes it can handle (see above)."""
+    style = box.style
+    if (not _enabled[0] or skip_stack or style["column_count"] == "auto" or style["column_width"] != "auto"
+            or style["position"] == "relative"
+            or any(c.style["column_span"] == "all" for c in box.children)):
+        return _original(context, box, bottom_space, skip_stack, containing_block,
+                         page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins,
+                         first_letter_style, first_line_style)
+    box = box.copy_with_children(box.children)
+    box.position_y += block.collapse_margin(adjoining_margins)
+    block_level_width(box, containing_block)
+    count = style["column_count"]
+    gap = style["font_size"] if style["column_gap"] == "normal" else percentage(
+        style["column_gap"], style, box.width)
+    # Rounded so that a body measured alone one column wide and the same body in N
+    # columns get the very same line width (the division leaves float noise).
+    width = round(max(0, box.width - (count - 1) * gap) / count, 3)
+    top = box.content_box_y()
+
+    in_column, context.in_column = context.in_column, True
+    try:
+        flow_box = column._create_column_box(
+            box, containing_block, [child.copy() for child in box.children], width, top)
+        flow_box, resume_at, next_page, _, _, _ = block_box_layout(
+            context, flow_box, -inf, None, containing_block, True, absolute_boxes,
+            fixed_boxes, [], first_letter_style, first_line_style, discard=False,
+            max_lines=None)
+    finally:
+        context.in_column = in_column
+    if flow_box is None or resume_at is not None or _out_of_flow(flow_box):
+        return _original(context, box, bottom_space, skip_stack, containing_block,
+                         page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins,
+                         first_letter_style, first_line_style)
+
+    atoms, ranges = _atoms(flow_box)
+    flow: Flow = tuple((a_top - top, a_bottom - top, breakable)
+                       for a_top, a_bottom, breakable, _ in atoms)
+    height, starts = balance(flow, count)
+    columns = []
+    for index, start in enumerate(starts):
+        end = (starts[index + 1] if index + 1 < len(starts) else len(atoms)) - 1
+        pieces = [_slice(child, start, end, ranges) for child in flow_box.children
+                  if _overlaps(ranges[id(child)], start, end)]
+        dx, dy = index * (width + gap), top - atoms[start][0]
+        for piece in pieces:
+            piece.translate(dx, dy)
+        col = flow_box.copy_with_children(pieces)
+        col.position_x += dx
+        col.height = height
+        columns.append(col)
+
+    box.children = columns
+    if box.height == "auto":
+        box.height = height
+    box.typeset_flow = flow
+    return box, None, next_page, [], False
+
+
+def _atoms(flow_box):
+    """The flow's atoms in order as (top, bottom, breakable after, box), and for every
+    box of the flow the range of atoms it holds: {id(box): (first, last)}."""
+    atoms: list = []
+    ranges: dict[int, tuple[int, int]] = {}
+    pending = [True]  # may a column end before the next atom?
+
+    def add(top, bottom, box):
+        if atoms:
+            previous = atoms[-1]
+            atoms[-1] = (previous[0], previous[1], pending[0], previous[3])
+        atoms.append((top, bottom, False, box))
+        pending[0] = True
+        ranges[id(box)] = (len(atoms) - 1, len(atoms) - 1)
+
+    def walk(box):
+        first = len(atoms)
+        children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
+        lines = children and all(isinstance(c, boxes.LineBox) for c in children)
+        if not children or box.style["break_inside"] in AVOID or isinstance(
+                box, boxes.ReplacedBox):
+            y = box.border_box_y()
+            add(y, y + box.border_height(), box)
+            return
+        for index, child in enumerate(children):
+            if index and lines:
+                pending[0] = (index >= box.style["orphans"]
+                              and len(children) - index >= box.style["widows"])
+            elif index:
+                pending[0] = not (_avoids_after(children[index - 1])
+                                  or child.style["break_before"] in AVOID)
+            if lines:
+                add(child.position_y, child.position_y + child.height, child)
+            else:
+                walk(child)
+        ranges[id(box)] = (first, len(atoms) - 1)
+
+    for child in flow_box.children:
+        walk(child)
+    return atoms, ranges
+
+
+def _avoids_after(box) -> bool:
+    """``break-after: avoid`` on the box or on the last block inside it."""
+    if box.style["break_after"] in AVOID:
+        return True
+    children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()
+                and not isinstance(c, boxes.LineBox)]
+    return bool(children) and _avoids_after(children[-1])
+
+
+def _slice(box, start: int, end: int, ranges: dict):
+    """The part of ``box`` holding atoms ``start``–``end``: the box itself when it lies
+    wholly inside, else a fragment without its top (or bottom) spacing at the cut."""
+    first, last = ranges[id(box)]
+    if start <= first and last <= end:
+        return box
+    pieces = [_slice(child, start, end, ranges) for child in box.children
+              if id(child) in ranges and _overlaps(ranges[id(child)], start, end)]
+    fragment = box.copy_with_children(pieces)
+    fragment.remove_decoration(start=first < start, end=last > end)
+    fragment.height = (pieces[-1].position_y + pieces[-1].margin_height()
+                       - pieces[0].position_y)
+    fragment.position_y = (pieces[0].position_y - fragment.padding_top
+                           - fragment.border_top_width - fragment.margin_top)
+    return fragment
+
+
+def _overlaps(held: tuple[int, int], start: int, end: int) -> bool:
+    return held[0] <= end and held[1] >= start
+
+
+def _out_of_flow(box) -> bool:
+    """Whether a block of the flow has a float or an absolutely placed child, which a
+    cut could leave in the wrong column."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.LineBox):
+            continue
+        if not child.is_in_normal_flow() or _out_of_flow(child):
+            return True
+    return False
