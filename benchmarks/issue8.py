@@ -37,6 +37,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import yaml
@@ -155,9 +156,11 @@ def stages(folder: Path, temporary: Path) -> tuple[dict[str, float], object]:
     return times, job
 
 
-def bare_render(job) -> tuple[float, int]:
-    """The print HTML of ``job`` rendered by stock WeasyPrint (CJK engine off): what
-    WeasyPrint alone costs for these pages; seconds and page count.
+def bare_render(job, stock_columns: bool = True) -> tuple[float, int]:
+    """The print HTML of ``job`` rendered by stock WeasyPrint (CJK engine off, and with
+    ``stock_columns`` WeasyPrint's own column balancing instead of
+    :mod:`typeset.weasy.columns`): what WeasyPrint alone costs for these pages; seconds
+    and page count.
 
     Stock WeasyPrint sets the copy longer (no punctuation compression), so modules laid
     out for the engine overrun their boxes, and :func:`typeset.weasy.render_pdf` refuses
@@ -165,9 +168,9 @@ def bare_render(job) -> tuple[float, int]:
     fetcher, layout) and ``write_pdf`` without that check, which is typeset's own cost
     and not WeasyPrint's."""
     from typeset import html, weasy
-    from typeset.weasy import cjk_patch
+    from typeset.weasy import cjk_patch, columns
     document = html.print_document(job.issue, job.root, job.layouts, job.style, job.created)
-    with cjk_patch.disabled():
+    with cjk_patch.disabled(), (columns.disabled() if stock_columns else nullcontext()):
         seconds, pdf = timed(lambda: weasy._document(document).write_pdf())
     return seconds, page_count(pdf)
 
@@ -211,6 +214,9 @@ def run(pages: int) -> dict[str, float]:
         bare, bare_pages = bare_render(job)
         print(f"  bare WeasyPrint render (CJK engine off): {bare:.1f} s, {bare_pages} pages; "
               f"full / bare {full / bare:.2f}")
+        columns_only, _ = bare_render(job, stock_columns=False)
+        print(f"  the same with typeset's column setting (CJK engine off): {columns_only:.1f} s; "
+              f"render with the engine on / this {times['pdf render'] / columns_only:.2f}")
         epub_only, epub_rss = full_build(folder, out, formats=("epub",))
         print(f"  EPUB-only build (warm cache, child process): {epub_only:.1f} s, "
               f"peak RSS {epub_rss:.0f} MB")

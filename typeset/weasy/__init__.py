@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from typeset.errors import TypesetError
 from typeset.html import HtmlDocument
@@ -126,11 +125,11 @@ class Measured:
 
 
 def measure_heights(doc: HtmlDocument) -> Measured:
-    """Measure the heads and flows of a measuring sheet, one per page.
+    """Measure the heads and flows of a measuring sheet.
 
-    Each sits alone on a very tall page at the width it will have, so its height is
-    exactly what it takes on the real page. A flow is what :mod:`.columns` records
-    when it sets a body: its lines' positions, whatever the column count.
+    Each is set at the width it will have, in a block of its own on a page too tall to
+    break, so its height is exactly what it takes on the real page. A flow is what
+    :mod:`.columns` records when it sets a body: its lines' positions.
     """
     document = _document(doc)
     heads: dict[str, tuple[float, float]] = {}
