@@ -7,24 +7,31 @@ itself and how much memory a build takes as the page count grows.
 
 For each page count the script generates an issue in a temporary folder from the
 sample's own articles and photos (see :func:`make_issue`), prints its Han character
-count, and measures, in this one run, each on a fresh height cache where it says so:
+count, and measures, in this one run, each on a fresh cache (heights and pages) where it
+says so:
 
-- the full build (PDF + EPUB, :func:`typeset.build.build`) in a child process, so that
-  its peak RSS is the build's and not this script's (``ru_maxrss`` never goes down);
+- the PDF build on one job and on two (``--jobs``), in child processes so that peak RSS
+  is the build's (``ru_maxrss`` never goes down): of the main process and of the
+  largest worker; and the full build (PDF + EPUB) on one job;
 - the stages one by one in this process: read, cjk, fonts check, layout on a cold cache
-  (measuring + planning) and again on a warm one (planning alone), html, PDF render,
-  EPUB writer (which renders the front page again for its cover);
-- the bare WeasyPrint render: the same print HTML rendered with the CJK engine off;
-- an EPUB-only build (the layout still runs, for the cover; warm height cache).
+  (measuring + planning) and again on a warm one (planning alone), html, PDF (pages
+  rendered one by one and joined), EPUB with embedded font subsets (its cover, the
+  front page, comes from the page cache);
+- the bare WeasyPrint render: the same print HTML, as one document, rendered by stock
+  WeasyPrint (CJK engine off, WeasyPrint's own column balancing), and for comparison
+  with typeset's column setting;
+- a re-proof: one article of one page edited, the PDF built again in this (warm)
+  process as ``typeset build --watch`` does, against rendering that page alone;
+- an EPUB-only build (warm cache).
 
 Numbers are single measurements, not medians: one build of an issue takes long enough
 that noise is small next to what is measured. The last line, for the 8-page issue, is
 
     issue8: full=…s bare=…s ratio=… jobs2=…s ratio2=… epub=…s rss=…MB
 
-with ratio = full / bare (what a build costs in bare WeasyPrint renders of its pages),
-epub = the EPUB writer stage and rss = the full build's peak RSS. jobs2 and ratio2 are
-for a build on two processes, which does not exist yet: n/a.
+with full = the PDF build on one job (all Chinese rules on, cold caches), ratio = full /
+bare, jobs2 and ratio2 the same on two jobs, epub = the EPUB writer with embedded fonts
+and rss = the largest peak RSS of any process of the one-job build.
 """
 
 from __future__ import annotations
@@ -105,21 +112,25 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def full_build_child(folder: str, out: str, formats: tuple[str, ...], queue) -> None:
-    """In a child process: one build; sends back its time and the child's peak RSS."""
+def full_build_child(folder: str, out: str, formats: tuple[str, ...], jobs: int,
+                     queue) -> None:
+    """In a child process: one build; sends back its time and the peak RSS of this
+    process and of its largest worker."""
     from typeset.build import build
-    seconds, _ = timed(lambda: build(Path(folder), Path(out), formats=formats))
-    queue.put((seconds, peak_rss_mb()))
+    seconds, _ = timed(lambda: build(Path(folder), Path(out), formats=formats, jobs=jobs))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    queue.put((seconds, max(peak_rss_mb(), workers)))
 
 
-def full_build(folder: Path, out: Path, formats=("pdf", "epub")) -> tuple[float, float]:
+def full_build(folder: Path, out: Path, formats=("pdf", "epub"),
+               jobs: int = 1) -> tuple[float, float]:
     """Time and peak RSS of a build, run in a new (spawned, not forked) process so that
     neither this script's memory nor its imports count: the numbers are those of
     ``python -m typeset build`` minus interpreter start-up."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     child = context.Process(target=full_build_child,
-                            args=(str(folder), str(out), formats, queue))
+                            args=(str(folder), str(out), formats, jobs, queue))
     child.start()
     result = queue.get()
     child.join()
@@ -130,11 +141,13 @@ def full_build(folder: Path, out: Path, formats=("pdf", "epub")) -> tuple[float,
 
 def stages(folder: Path, temporary: Path) -> tuple[dict[str, float], object]:
     """Each pipeline stage timed on its own, as :func:`typeset.build.prepare` and the
-    writers chain them, on a fresh height cache; returns the times and the job."""
-    from typeset import cjk, fonts, html, layout, readers, weasy
+    writers chain them, on a fresh cache; returns the times and the job."""
+    from dataclasses import replace
+
+    from typeset import cjk, fonts, html, layout, readers
     from typeset.build import build_time, measurer
     from typeset.style import load_style
-    from typeset.writers import Job, epub
+    from typeset.writers import Job, epub, pdf
 
     style = load_style()
     times = {}
@@ -148,12 +161,32 @@ def stages(folder: Path, temporary: Path) -> tuple[dict[str, float], object]:
         lambda: layout.place(issue, style, measurer(issue, source.root, style)))
     job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),
               layouts=layouts, source_issue=source.issue)
-    times["html"], document = timed(lambda: html.print_document(
+    times["html"], _ = timed(lambda: html.print_document(
         issue, source.root, layouts, style, job.created))
-    times["pdf render"], printed = timed(lambda: weasy.render_pdf(document))
+    times["pdf"], printed = timed(lambda: pdf.write(job))
     print(f"  print PDF: {page_count(printed)} pages")
-    times["epub"], _ = timed(lambda: epub.write(job))
+    times["epub"], _ = timed(lambda: epub.write(replace(job, embed_fonts=True)))
     return times, job
+
+
+def reproof(folder: Path, out: Path, page: int) -> tuple[float, float]:
+    """Edit one article of page ``page`` and build the PDF again in this process, warm
+    as ``--watch`` keeps it; returns that time and the time of rendering the edited
+    page alone (its one-page print document, in this process)."""
+    from typeset import readers
+    from typeset.build import build, prepare
+    from typeset.style import load_style
+    from typeset.weasy import render_pdf
+    from typeset.writers import pages
+
+    build(folder, out, formats=("pdf",))  # this process warm, caches full
+    article = next((folder / "articles").glob(f"p{page}-*.md"))
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("。", "，今冬如此。", 1), encoding="utf-8")
+    seconds, _ = timed(lambda: build(folder, out, formats=("pdf",)))
+    job = prepare(readers.read(folder), load_style())
+    alone, _ = timed(lambda: render_pdf(pages.documents(job, numbers=[page - 1])[0]))
+    return seconds, alone
 
 
 def bare_render(job, stock_columns: bool = True) -> tuple[float, int]:
@@ -200,10 +233,17 @@ def run(pages: int) -> dict[str, float]:
         out = Path(temporary) / "out"
         print(f"{pages}-page issue: {han_count(folder)} Han characters in "
               f"{len(list((folder / 'articles').glob('*.md')))} articles")
-        fresh_cache(Path(temporary))  # before the first build: every height is measured
-        full, rss = full_build(folder, out)
-        print(f"  full build (PDF + EPUB, cold cache, child process): {full:.1f} s, "
-              f"peak RSS {rss:.0f} MB")
+        result = {}
+        for jobs in (1, 2):
+            fresh_cache(Path(temporary))  # every height measured, every page rendered
+            result[f"pdf{jobs}"], result[f"rss{jobs}"] = full_build(
+                folder, out, formats=("pdf",), jobs=jobs)
+            print(f"  PDF build, {jobs} job(s), cold caches: {result[f'pdf{jobs}']:.1f} s, "
+                  f"peak RSS of any process {result[f'rss{jobs}']:.0f} MB")
+        fresh_cache(Path(temporary))
+        full, full_rss = full_build(folder, out)
+        print(f"  full build (PDF + EPUB), 1 job, cold caches: {full:.1f} s, "
+              f"peak RSS {full_rss:.0f} MB")
         times, job = stages(folder, Path(temporary))
         total = sum(t for name, t in times.items() if name != "layout warm")
         print("  stages: " + ", ".join(f"{name} {t:.2f} s" for name, t in times.items()))
@@ -212,24 +252,30 @@ def run(pages: int) -> dict[str, float]:
         if not same_layouts(out, job):
             print("  note: the stage run planned the pages differently from the full build")
         bare, bare_pages = bare_render(job)
-        print(f"  bare WeasyPrint render (CJK engine off): {bare:.1f} s, {bare_pages} pages; "
-              f"full / bare {full / bare:.2f}")
+        print(f"  bare WeasyPrint render (stock: CJK engine off, WeasyPrint's column "
+              f"balancing): {bare:.1f} s, {bare_pages} pages; PDF build / bare "
+              f"{result['pdf1'] / bare:.2f}, with 2 jobs {result['pdf2'] / bare:.2f}")
         columns_only, _ = bare_render(job, stock_columns=False)
-        print(f"  the same with typeset's column setting (CJK engine off): {columns_only:.1f} s; "
-              f"render with the engine on / this {times['pdf render'] / columns_only:.2f}")
+        print(f"  the same with typeset's column setting (CJK engine off): {columns_only:.1f} s")
+        edited = min(5, pages)
+        again, alone = reproof(folder, out, edited)
+        print(f"  re-proof after editing one article on page {edited} (warm process): "
+              f"{again:.2f} s; rendering that page alone {alone:.2f} s; ratio "
+              f"{again / alone:.2f}")
         epub_only, epub_rss = full_build(folder, out, formats=("epub",))
         print(f"  EPUB-only build (warm cache, child process): {epub_only:.1f} s, "
               f"peak RSS {epub_rss:.0f} MB")
-        return {"full": full, "bare": bare, "epub": times["epub"], "rss": rss}
+        return result | {"bare": bare, "epub": times["epub"]}
 
 
 def main(page_counts: list[int]) -> None:
     results = {pages: run(pages) for pages in page_counts}
     if 8 in results:
         r = results[8]
-        print(f"issue8: full={r['full']:.1f}s bare={r['bare']:.1f}s "
-              f"ratio={r['full'] / r['bare']:.2f} jobs2=n/a ratio2=n/a "
-              f"epub={r['epub']:.1f}s rss={r['rss']:.0f}MB")
+        print(f"issue8: full={r['pdf1']:.1f}s bare={r['bare']:.1f}s "
+              f"ratio={r['pdf1'] / r['bare']:.2f} jobs2={r['pdf2']:.1f}s "
+              f"ratio2={r['pdf2'] / r['bare']:.2f} epub={r['epub']:.1f}s "
+              f"rss={max(r['rss1'], r['rss2']):.0f}MB")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ import pytest
 
 from typeset import SAMPLE_ISSUE, cjk
 from typeset.build import build
+from typeset.fonts import postscript_names
 from typeset.readers import read
+from typeset.style import load_style
 
 from readback import missing_texts, pdf_pages_text, squeeze
 
@@ -58,10 +60,21 @@ def test_only_bundled_fonts_are_embedded(sample_outputs):
                 descriptor = descendant.FontDescriptor
                 assert any(key in descriptor for key in ("/FontFile", "/FontFile2",
                                                          "/FontFile3"))
-    # Fonts loaded through the style's @font-face rules carry its family names; anything
-    # else would be a system font that fontconfig fell back to.
+    # The pages are joined with one subset of each bundled face, named by the face's own
+    # PostScript name; anything else would be a system font fontconfig fell back to.
     families = {name.split("+", 1)[1] for name in names}
-    assert families == {"TS-Song", "TS-Song-Bold", "TS-Hei-Bold", "TS-Hei-Heavy", "TS-Kai"}
+    assert families == set(postscript_names(load_style()))
+
+
+def test_each_font_is_embedded_once(sample_outputs):
+    """Pages are rendered one by one and joined: the join shares one program per face."""
+    with pikepdf.open(sample_outputs["pdf"]) as pdf:
+        programs = set()
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                programs.add(descriptor.get("/FontFile3", descriptor.get("/FontFile2")).objgen)
+        assert len(pdf.pages) == 3 and len(programs) == 5
 
 
 def test_pdf_outline_has_pages_and_headlines(sample_outputs):

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from typeset import cjk, fonts, html, layout, readers, weasy
+from typeset import cjk, fonts, html, layout, parallel, readers, weasy
+from typeset.cache import write_atomic
 from typeset.errors import TypesetError
 from typeset.layout.balance import balance
 from typeset.model import Article, Issue
@@ -36,19 +36,20 @@ class Result:
 def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
           formats: tuple[str, ...] = ("pdf", "epub"), mode: str = "print",
           watermark: bool = False, embed_fonts: bool = False, preview: bool = False,
-          outline: bool = False) -> Result:
+          outline: bool = False, jobs: int = 1) -> Result:
     """Build the issue at ``path`` into ``out_dir``.
 
     ``mode`` sets the kind of PDF (see :data:`typeset.writers.pdf.MODES`), ``watermark``
     marks proofs "校样", ``embed_fonts`` puts font subsets in the EPUB. With a PDF, the
     layout report goes beside it as ``<slug>.layout.json``; ``preview`` adds a PNG of
     every page (``<slug>-page-N.png``), ``outline`` draws the module boxes on the pages.
+    ``jobs`` processes measure and render; the output is the same for any number.
     """
     if mode not in pdf.MODES:
         raise TypesetError(f"unknown mode {mode}; known: {', '.join(pdf.MODES)}")
     source = readers.read(path)
     try:
-        job = replace(prepare(source, load_style(style_name)), mode=mode,
+        job = replace(prepare(source, load_style(style_name), jobs), mode=mode,
                       watermark=watermark, embed_fonts=embed_fonts, outline=outline)
         outputs = {out_dir / f"{job.issue.slug}{WRITERS[f].SUFFIX}": WRITERS[f].write(job)
                    for f in formats}
@@ -72,36 +73,55 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
     return Result(list(outputs), job.layouts)
 
 
-def prepare(source: readers.Source, style: Style) -> Job:
+def prepare(source: readers.Source, style: Style, jobs: int = 1) -> Job:
     """Run the text and layout stages: everything a writer needs.
 
     The layout runs even for an EPUB alone: the EPUB's cover is the printed front page.
     """
     issue = cjk.apply(source.issue)
     fonts.check_coverage(issue, style)
-    layouts = layout.place(issue, style, measurer(issue, source.root, style))
+    layouts = layout.place(issue, style, measurer(issue, source.root, style, jobs))
     return Job(issue=issue, root=source.root, style=style, created=build_time(issue),
-               layouts=layouts, source_issue=source.issue)
+               layouts=layouts, source_issue=source.issue, jobs=jobs)
 
 
-def measurer(issue: Issue, root: Path, style: Style) -> layout.Measure:
-    """The layout stage's measure function: one WeasyPrint pass over all modules not yet
-    in the disk cache (:mod:`typeset.layout.measure`).
+#: Articles per measuring document: a document's memory grows with its text, and the
+#: documents are what ``--jobs`` shares out. Heights do not depend on the grouping.
+MEASURE_CHUNK = 8
+
+
+def measurer(issue: Issue, root: Path, style: Style, jobs: int = 1) -> layout.Measure:
+    """The layout stage's measure function: WeasyPrint passes over all modules not yet
+    in the disk cache (:mod:`typeset.layout.measure`), on ``jobs`` processes.
 
     The pass sets each module's head at every span wanted and its body once; the body's
     height at a span is its flow balanced over the columns the body has there, exactly
     as the renderer will cut it (:mod:`typeset.layout.balance`).
     """
     def measure(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
-        sheet = weasy.measure_heights(html.measure_document(issue, root, wanted, style))
+        chunks = [html.measure_document(issue, root, chunk, style)
+                  for chunk in _chunks(wanted, MEASURE_CHUNK)]
+        heads, flows = {}, {}
+        for sheet in parallel.run(weasy.measure_heights, chunks, jobs):
+            heads |= sheet.heads
+            flows |= sheet.flows
         heights = {}
         for article, span in wanted:
-            head, row = sheet.heads[html.measure_id(article.id, span)]
-            flow = sheet.flows[html.flow_id(article.id, html.flow_inline(article, span))]
+            head, row = heads[html.measure_id(article.id, span)]
+            flow = flows[html.flow_id(article.id, html.flow_inline(article, span))]
             body, _ = balance(flow, span - html.side_span(article, span))
             heights[(article.id, span)] = head - row + max(row, body)
         return heights
     return layout.measure.cached(measure, style, root)
+
+
+def _chunks(wanted: list[tuple[Article, int]], size: int) -> list[list[tuple[Article, int]]]:
+    """``wanted`` in groups of at most ``size`` articles, in order."""
+    groups: dict[str, list[tuple[Article, int]]] = {}
+    for article, span in wanted:
+        groups.setdefault(article.id, []).append((article, span))
+    lists = list(groups.values())
+    return [sum(lists[i:i + size], []) for i in range(0, len(lists), size)]
 
 
 def pages_png(pdf_bytes: bytes, scale: float = 0.5) -> list[bytes]:
@@ -127,19 +147,6 @@ def build_time(issue: Issue) -> dt.datetime:
         except ValueError:
             raise TypesetError(f"SOURCE_DATE_EPOCH is not a number: {epoch}") from None
     return dt.datetime.combine(issue.date, dt.time(), dt.timezone.utc)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` next to ``target`` and rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for sharing
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def _article_file(root: Path, article_id: str, path: Path) -> Path:

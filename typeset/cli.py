@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
                        help="also write a PNG of every page (<slug>-page-N.png)")
     build.add_argument("--outline-modules", action="store_true",
                        help="draw each module's box on the pages (to check a layout)")
+    build.add_argument("-j", "--jobs", type=int, default=None,
+                       help="processes that measure and render (default: one per core)")
+    build.add_argument("--watch", action="store_true",
+                       help="build again whenever a file of the issue changes")
 
     plan = commands.add_parser("layout", help="lay out an issue and print the page plans")
     plan.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE)
@@ -79,10 +83,31 @@ def _build(args) -> int:
     if unknown or not formats:
         raise TypesetError(f"unknown format {', '.join(unknown) or '(none)'}; "
                            f"known: {', '.join(WRITERS)}")
-    start = time.perf_counter()
-    result = build(args.issue, args.out, style_name=args.style, formats=formats,
-                   mode=args.mode, watermark=args.watermark, embed_fonts=args.embed_fonts,
-                   preview=args.preview, outline=args.outline_modules)
+    from typeset.parallel import cores
+    jobs = cores() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise TypesetError(f"--jobs must be at least 1, not {jobs}")
+
+    def once() -> None:
+        start = time.perf_counter()
+        result = build(args.issue, args.out, style_name=args.style, formats=formats,
+                       mode=args.mode, watermark=args.watermark, embed_fonts=args.embed_fonts,
+                       preview=args.preview, outline=args.outline_modules, jobs=jobs)
+        _report(result, args)
+        print(f"built in {time.perf_counter() - start:.1f} s", flush=True)
+
+    if not args.watch:
+        once()
+        return 0
+    from typeset.watch import watch
+    try:
+        watch(args.issue, once, ignore=args.out.resolve())
+    except KeyboardInterrupt:
+        print("stopped watching")
+    return 0
+
+
+def _report(result, args) -> None:
     from typeset.layout.report import table
     from typeset.style import load_style
     print(table(result.layouts, load_style(args.style).grid))
@@ -93,8 +118,6 @@ def _build(args) -> int:
             fonts = font_bytes(path)
             print(f"  of which fonts {fonts / 1e6:.2f} MB: "
                   f"{(path.stat().st_size - fonts) / 1e6:.2f} MB without them")
-    print(f"built in {time.perf_counter() - start:.1f} s")
-    return 0
 
 
 def _layout(args) -> int:
@@ -136,7 +159,7 @@ def _export(args) -> int:
     from typeset.readers.jsonfile import dump_json
     text = dump_json(read(args.issue).issue)
     if args.out:
-        from typeset.build import write_atomic
+        from typeset.cache import write_atomic
         write_atomic(args.out, text.encode("utf-8"))
     else:
         sys.stdout.write(text)

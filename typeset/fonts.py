@@ -13,12 +13,13 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from typeset import cache
 from typeset.errors import TypesetError
 from typeset.model import Issue
 from typeset.style import Style
 
 
-@lru_cache(maxsize=16)
+@cache.per_file
 def _cmap(path: Path) -> frozenset[int]:
     if not path.is_file():
         raise TypesetError("bundled font is missing (see fonts/README.md to rebuild it)",
@@ -29,7 +30,23 @@ def _cmap(path: Path) -> frozenset[int]:
 
 def covered(style: Style) -> frozenset[int]:
     """Code points some font of ``style`` has a glyph for."""
-    return frozenset().union(*(_cmap(path) for path in style.font_paths))
+    return _union(tuple(_cmap(path) for path in style.font_paths))
+
+
+@lru_cache(maxsize=4)
+def _union(cmaps: tuple[frozenset[int], ...]) -> frozenset[int]:
+    return frozenset().union(*cmaps)
+
+
+def postscript_names(style: Style) -> dict[str, Path]:
+    """The style's font files by PostScript name (how a PDF knows its fonts)."""
+    return {_postscript_name(path): path for path in style.font_paths}
+
+
+@cache.per_file
+def _postscript_name(path: Path) -> str:
+    with TTFont(path, lazy=True) as font:
+        return font["name"].getDebugName(6)
 
 
 def check_coverage(issue: Issue, style: Style) -> None:

@@ -13,12 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from PIL import Image
 
 from typeset import FONTS_DIR, STYLES_DIR, cjk
 from typeset.cjk.rules import split_before_mark
 from typeset.layout import PageLayout
 from typeset.layout.jumps import is_continuation
+from typeset.layout.measure import picture_size
 from typeset.model import Article, Issue, Page
 from typeset.style import Style
 
@@ -157,15 +157,9 @@ def _css(env: jinja2.Environment, style: Style, measuring: bool = False) -> str:
 
 def _figure_height(root: Path, image: str, width: float, style: Style) -> float:
     """Image height at ``width``, rounded to whole body lines so the grid holds."""
-    pixel_width, pixel_height = _image_size(root / image)
+    pixel_width, pixel_height = picture_size(root / image)
     line = style.grid.line_pt
     return max(1, round(width * pixel_height / pixel_width / line)) * line
-
-
-@lru_cache(maxsize=256)
-def _image_size(path: Path) -> tuple[int, int]:
-    with Image.open(path) as image:
-        return image.size
 
 
 @lru_cache(maxsize=8)

@@ -8,9 +8,8 @@ height does: the article as set (after the cjk stage) and its pictures' pixel si
 span, the style folder's files, the font files' contents, typeset's code and the
 WeasyPrint and Pango versions.
 
-The cache lives in ``$TYPESET_CACHE_DIR`` (default ``~/.cache/typeset``), one small JSON
-file per key, written to a temporary file and renamed: concurrent builds never read a
-half-written entry, and a lost race only writes the same number twice.
+The cache (:mod:`typeset.cache`) holds one small JSON file per key; concurrent builds
+never read a half-written entry, and a lost race only writes the same number twice.
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -27,17 +24,12 @@ from pathlib import Path
 from PIL import Image
 from weasyprint.text.ffi import pango
 
+from typeset import cache
 from typeset.model import Article
 from typeset.style import Style
 
 #: Heights of articles set ``span`` columns wide: {(article id, span): height in pt}.
 Measure = Callable[[list[tuple[Article, int]]], dict[tuple[str, int], float]]
-
-
-def cache_dir() -> Path:
-    """Where measured heights are kept (``$TYPESET_CACHE_DIR`` or ``~/.cache/typeset``)."""
-    root = os.environ.get("TYPESET_CACHE_DIR")
-    return (Path(root) if root else Path.home() / ".cache" / "typeset") / "heights"
 
 
 def cached(measure: Measure, style: Style, root: Path) -> Measure:
@@ -47,14 +39,13 @@ def cached(measure: Measure, style: Style, root: Path) -> Measure:
     so the pictures' pixel sizes are part of each key.
     """
     def lookup(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
-        folder = cache_dir()
         style_key = style_digest(style)
         keys = {(a.id, span): key(a, span, style_key + _pictures(a, root))
                 for a, span in _unique(wanted)}
         heights = {}
         missing = []
         for article, span in _unique(wanted):
-            height = _read(folder, keys[(article.id, span)])
+            height = _read(keys[(article.id, span)])
             if height is None:
                 missing.append((article, span))
             else:
@@ -62,7 +53,7 @@ def cached(measure: Measure, style: Style, root: Path) -> Measure:
         if missing:
             fresh = measure(missing)
             for (article_id, span), height in fresh.items():
-                _write(folder, keys[(article_id, span)], height)
+                _write(keys[(article_id, span)], height)
             heights.update(fresh)
         return heights
     return lookup
@@ -91,18 +82,19 @@ def style_digest(style: Style) -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=32)
+@cache.per_file
 def _file_digest(path: Path) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
 
 def _pictures(article: Article, root: Path) -> str:
-    return "".join(f"|{'x'.join(map(str, _picture_size(root / f.image)))}"
+    return "".join(f"|{'x'.join(map(str, picture_size(root / f.image)))}"
                    for f in article.figures)
 
 
-@functools.lru_cache(maxsize=1024)
-def _picture_size(path: Path) -> tuple[int, int]:
+@cache.per_file
+def picture_size(path: Path) -> tuple[int, int]:
+    """A picture's size in pixels (a figure's height follows its proportions)."""
     with Image.open(path) as picture:
         return picture.size
 
@@ -124,21 +116,12 @@ def _unique(wanted: list[tuple[Article, int]]) -> list[tuple[Article, int]]:
     return list(seen.values())
 
 
-def _read(folder: Path, name: str) -> float | None:
+def _read(name: str) -> float | None:
     try:
-        return json.loads((folder / name[:2] / f"{name}.json").read_text())["height"]
-    except (OSError, ValueError, KeyError):
+        return json.loads(cache.read("heights", name, ".json"))["height"]
+    except (TypeError, ValueError, KeyError):
         return None
 
 
-def _write(folder: Path, name: str, height: float) -> None:
-    target = folder / name[:2] / f"{name}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            json.dump({"height": height}, stream)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+def _write(name: str, height: float) -> None:
+    cache.write("heights", name, ".json", json.dumps({"height": height}).encode())

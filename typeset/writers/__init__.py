@@ -29,3 +29,4 @@ class Job:
     watermark: bool = False  # proofs: "校样" across every page
     embed_fonts: bool = False  # EPUB: subsets of the style's fonts inside the book
     outline: bool = False  # PDF: draw each module's box (to check a layout)
+    jobs: int = 1  # processes that measure and render (the output does not depend on it)

@@ -14,25 +14,33 @@ from __future__ import annotations
 
 import hashlib
 
-from typeset import html, weasy
+from typeset import fonts, html, weasy
 from typeset.model import Issue
 from typeset.readers.jsonfile import dump_json
 from typeset.weasy.archive import Archive
-from typeset.writers import Job
+from typeset.weasy.merge import merge
+from typeset.writers import Job, pages
 
 SUFFIX = ".pdf"
 MODES = ("print", "proof", "archive")
 
 
 def write(job: Job) -> bytes:
-    """The issue's pages as PDF bytes, of the kind ``job.mode`` asks for."""
+    """The issue's pages as PDF bytes, of the kind ``job.mode`` asks for.
+
+    Print and proof pages are rendered one by one (cached, in parallel: see
+    :mod:`.pages`) and joined; an archive is one tagged PDF/A document, whose
+    structure tree and attachment could not be joined from pieces, so it is rendered
+    whole, in one process.
+    """
+    if job.mode == "archive":
+        document = html.print_document(job.issue, job.root, job.layouts, job.style,
+                                       job.created, outline=job.outline)
+        return weasy.render_archive(document, archive(job))
     proof = html.Proof(proof_version(job.source_issue), job.watermark) \
         if job.mode == "proof" else None
-    document = html.print_document(job.issue, job.root, job.layouts, job.style, job.created,
-                                   proof=proof, outline=job.outline)
-    if job.mode == "archive":
-        return weasy.render_archive(document, archive(job))
-    return weasy.render_pdf(document)
+    parts = pages.render(job, pages.documents(job, proof))
+    return merge(parts, fonts.postscript_names(job.style))
 
 
 def proof_version(issue: Issue) -> str:

@@ -1,0 +1,74 @@
+"""The build cache and atomic file writes.
+
+Measured heights (:mod:`typeset.layout.measure`) and rendered pages
+(:mod:`typeset.writers.pages`) are kept between builds under ``$TYPESET_CACHE_DIR``
+(default ``~/.cache/typeset``), one file per content hash: a key changes whenever
+anything that could change the entry does, so entries are never invalidated, only
+left behind. Every file, in the cache or in the build's output, is written to a
+temporary file beside it and renamed into place: a reader never sees half a file and a
+failed build never leaves one.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+Value = TypeVar("Value")
+
+
+def folder(kind: str) -> Path:
+    """The cache folder for one kind of entry (``heights``, ``pages``)."""
+    root = os.environ.get("TYPESET_CACHE_DIR")
+    return (Path(root) if root else Path.home() / ".cache" / "typeset") / kind
+
+
+def read(kind: str, key: str, suffix: str) -> bytes | None:
+    """The entry ``key`` of ``kind``, or None."""
+    try:
+        return (folder(kind) / key[:2] / f"{key}{suffix}").read_bytes()
+    except OSError:
+        return None
+
+
+def write(kind: str, key: str, suffix: str, data: bytes) -> None:
+    """Store ``data`` as the entry ``key`` of ``kind``."""
+    target = folder(kind) / key[:2] / f"{key}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` next to ``target`` and rename it into place (mode 0644)."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for sharing
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def per_file(function: Callable[[Path], Value]) -> Callable[[Path], Value]:
+    """``function(path)`` remembered for as long as the file keeps its size and time.
+
+    ``typeset build --watch`` runs for hours: a picture or font replaced under the same
+    name must be read again.
+    """
+    remembered = functools.lru_cache(maxsize=1024)(lambda path, _stamp: function(path))
+
+    @functools.wraps(function)
+    def wrapper(path: Path) -> Value:
+        try:
+            status = path.stat()
+            stamp = (status.st_mtime_ns, status.st_size)
+        except OSError:
+            stamp = None
+        return remembered(path, stamp)
+    return wrapper

@@ -1,0 +1,65 @@
+"""Work spread over processes: measuring sheets and pages are set by separate WeasyPrint
+documents, independent of each other, so ``--jobs N`` runs them in N processes.
+
+Workers are forked, not spawned: a fork starts in milliseconds with WeasyPrint imported
+and the stylesheet and fonts already loaded (see :func:`typeset.weasy._stylesheet`),
+where a spawned interpreter spends half a second importing. Results come back in the
+order of the items, so the output does not depend on the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from typeset.errors import TypesetError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def cores() -> int:
+    """The processors this process may run on (the default for ``--jobs``)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def run(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
+    """``[function(item) for item in items]``, on up to ``jobs`` processes.
+
+    A :class:`TypesetError` in a worker is raised here as it was raised there.
+    """
+    jobs = min(jobs, len(items))
+    if jobs <= 1:
+        return [function(item) for item in items]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        results = pool.map(_Caught(function), items, chunksize=1)
+    for result in results:
+        if isinstance(result, _Failure):
+            raise TypesetError(result.message, file=result.file, article=result.article,
+                               field=result.field)
+    return results
+
+
+class _Failure:
+    """A TypesetError on its way back from a worker (its keyword-only constructor does
+    not survive pickling as an exception)."""
+
+    def __init__(self, error: TypesetError):
+        self.message, self.file = error.message, error.file
+        self.article, self.field = error.article, error.field
+
+
+class _Caught:
+    """``function`` with its TypesetError turned into a :class:`_Failure` result."""
+
+    def __init__(self, function: Callable):
+        self.function = function
+
+    def __call__(self, item):
+        try:
+            return self.function(item)
+        except TypesetError as error:
+            return _Failure(error)

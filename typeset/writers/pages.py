@@ -1,0 +1,72 @@
+"""Pages rendered one at a time: cached, in parallel, and joined into one PDF.
+
+Each printed page is its own WeasyPrint document. That costs little (the stylesheet and
+fonts are loaded once, :func:`typeset.weasy._stylesheet`) and buys three things:
+
+- a re-proof renders only the pages whose inputs changed: every page is cached under a
+  hash of everything it is made of (its HTML and CSS, the pictures it shows, the style
+  folder, the fonts, typeset's code and WeasyPrint's version, :mod:`typeset.cache`);
+- ``--jobs N`` renders pages in N processes (:mod:`typeset.parallel`), and the output
+  is the same bytes whatever N is, since the pages are the same documents;
+- memory stays that of one page, however many pages the issue has.
+
+:func:`typeset.weasy.merge.merge` joins the pages with one copy of each font; the pages
+themselves carry none (:func:`typeset.weasy.render_part`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from typeset import cache, html, parallel, weasy
+from typeset.html import HtmlDocument
+from typeset.layout.measure import style_digest
+from typeset.writers import Job
+
+#: Pictures a page shows: the ``src`` of its images, relative to the issue folder.
+SOURCES = re.compile(r'\bsrc="([^"]+)"')
+
+
+def documents(job: Job, proof: html.Proof | None = None,
+              numbers: list[int] | None = None) -> list[HtmlDocument]:
+    """One print document per page of ``job`` (those at ``numbers``, 0-based, if given)."""
+    chosen = range(len(job.issue.pages)) if numbers is None else numbers
+    return [html.print_document(job.issue.model_copy(update={"pages": [job.issue.pages[i]]}),
+                                job.root, [job.layouts[i]], job.style, job.created,
+                                proof=proof, outline=job.outline)
+            for i in chosen]
+
+
+def render(job: Job, pages: list[HtmlDocument]) -> list[bytes]:
+    """Each page as a part for :func:`typeset.weasy.merge.merge` (a PDF without font
+    programs): from the cache, or rendered (in parallel) and cached."""
+    keys = [key(job, page) for page in pages]
+    found = {k: cache.read("pages", k, ".pdf") for k in set(keys)}
+    missing = [i for i, k in enumerate(keys) if found[k] is None]
+    for i, pdf in zip(missing, parallel.run(weasy.render_part, [pages[i] for i in missing],
+                                            job.jobs)):
+        cache.write("pages", keys[i], ".pdf", pdf)
+        found[keys[i]] = pdf
+    return [found[k] for k in keys]
+
+
+def key(job: Job, page: HtmlDocument) -> str:
+    """The content hash of a page: equal keys render to equal bytes."""
+    digest = hashlib.sha256(style_digest(job.style).encode())
+    for part in (page.html, page.css, repr(page.latin_spacing_em)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    for source in sorted(set(SOURCES.findall(page.html))):
+        digest.update(source.encode("utf-8"))
+        digest.update(_picture_digest(page.html_base / source))
+    return digest.hexdigest()
+
+
+@cache.per_file
+def _picture_digest(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"missing"  # the render reports it, naming the article
