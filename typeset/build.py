@@ -87,7 +87,7 @@ def prepare(source: readers.Source, style: Style, jobs: int = 1) -> Job:
 
 #: Articles per measuring document: a document's memory grows with its text, and the
 #: documents are what ``--jobs`` shares out. Heights do not depend on the grouping.
-MEASURE_CHUNK = 8
+MEASURE_CHUNK = 4
 
 
 def measurer(issue: Issue, root: Path, style: Style, jobs: int = 1) -> layout.Measure:
@@ -102,7 +102,8 @@ def measurer(issue: Issue, root: Path, style: Style, jobs: int = 1) -> layout.Me
         chunks = [html.measure_document(issue, root, chunk, style)
                   for chunk in _chunks(wanted, MEASURE_CHUNK)]
         heads, flows = {}, {}
-        for sheet in parallel.run(weasy.measure_heights, chunks, jobs):
+        warm = lambda: weasy.warm(html.warm_document(root, style))  # noqa: E731
+        for sheet in parallel.run(weasy.measure_heights, chunks, jobs, warm):
             heads |= sheet.heads
             flows |= sheet.flows
         heights = {}

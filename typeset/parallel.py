@@ -26,14 +26,18 @@ def cores() -> int:
         os.cpu_count() or 1)
 
 
-def run(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
+def run(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+        warm: Callable[[], None] | None = None) -> list[Result]:
     """``[function(item) for item in items]``, on up to ``jobs`` processes.
 
-    A :class:`TypesetError` in a worker is raised here as it was raised there.
+    ``warm`` runs here before the workers start, to load once what they all need. A
+    :class:`TypesetError` in a worker is raised here as it was raised there.
     """
     jobs = min(jobs, len(items))
     if jobs <= 1:
         return [function(item) for item in items]
+    if warm is not None:
+        warm()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         results = pool.map(_Caught(function), items, chunksize=1)
     for result in results:

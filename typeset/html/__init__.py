@@ -82,6 +82,14 @@ def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]]
                         _roots(root), style.latin_spacing_em)
 
 
+def warm_document(root: Path, style: Style) -> HtmlDocument:
+    """The style's ``warm.html`` (a line in each of its faces) with the print CSS: what
+    workers need loaded before they fork (:func:`typeset.weasy.warm`)."""
+    env = _environment(style.folder)
+    return HtmlDocument((style.folder / "warm.html").read_text(encoding="utf-8"), root,
+                        _css(env, style), style.folder, _roots(root), style.latin_spacing_em)
+
+
 def epub_article(issue: Issue, article: Article, page_number: int, style: Style,
                  image_href, page_break: bool = False) -> str:
     """One article as an EPUB XHTML content document.

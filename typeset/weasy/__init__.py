@@ -71,6 +71,13 @@ def _stylesheet(css: str, base: Path, roots: tuple[Path, ...]):
     return stylesheet, fonts
 
 
+def warm(doc: HtmlDocument) -> None:
+    """Render ``doc`` (a page setting every face, :func:`typeset.html.warm_document`)
+    and forget it: its stylesheet stays parsed and its fonts loaded, and processes
+    forked afterwards start with them (:mod:`typeset.parallel`)."""
+    _document(doc)
+
+
 def render_pdf(doc: HtmlDocument, variant: str | None = None) -> bytes:
     """Render a document to PDF bytes."""
     return _checked(_document(doc)).write_pdf(pdf_variant=variant)

@@ -45,8 +45,9 @@ def render(job: Job, pages: list[HtmlDocument]) -> list[bytes]:
     keys = [key(job, page) for page in pages]
     found = {k: cache.read("pages", k, ".pdf") for k in set(keys)}
     missing = [i for i, k in enumerate(keys) if found[k] is None]
+    warm = lambda: weasy.warm(html.warm_document(job.root, job.style))  # noqa: E731
     for i, pdf in zip(missing, parallel.run(weasy.render_part, [pages[i] for i in missing],
-                                            job.jobs)):
+                                            job.jobs, warm)):
         cache.write("pages", keys[i], ".pdf", pdf)
         found[keys[i]] = pdf
     return [found[k] for k in keys]
