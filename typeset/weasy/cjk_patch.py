@@ -44,6 +44,11 @@ from typeset.cjk import rules
 WEASYPRINT_VERSION = "70.0"
 STATE = SimpleNamespace(enabled=True, installed=False, latin_spacing_em=0.0)
 
+try:  # not among the Pango functions WeasyPrint declares
+    pango.pango_attr_list_copy
+except AttributeError:
+    ffi.cdef("PangoAttrList * pango_attr_list_copy (PangoAttrList *list);")
+
 _original_set_text = line_break.Layout.set_text
 _original_justify_line = inline.justify_line
 _original_split_first_line = inline.split_first_line
@@ -76,6 +81,8 @@ def disabled():
 
 
 def _set_text(self, text, justify=False):
+    if STATE.enabled:
+        _restore_setup_attributes(self)
     _original_set_text(self, text, justify)
     if not STATE.enabled or not self.text:
         return
@@ -93,6 +100,28 @@ def _set_text(self, text, justify=False):
         extra[byte] = extra.get(byte, 0) + room
     if justify and extra:
         _widen_glyphs(self, extra)
+
+
+def _restore_setup_attributes(layout) -> None:
+    """Start each text from the attributes ``Layout.setup`` gave the layout.
+
+    Pango keeps a layout's attributes when its text is replaced, and WeasyPrint sets a
+    line's text again after breaking it (``first_line_metrics``): the half-width of a
+    pair that the break has since parted would stay on the line's last mark, and the
+    line would stretch half an em more than it needs.
+    """
+    pointer = layout.layout
+    saved = getattr(layout, "cjk_setup", None)
+    if saved is None or saved[0] != pointer:
+        layout.cjk_setup = (pointer, _copy_attributes(pango.pango_layout_get_attributes(pointer)))
+        return
+    pango.pango_layout_set_attributes(pointer, _copy_attributes(saved[1]))
+
+
+def _copy_attributes(attributes):
+    if attributes == ffi.NULL:
+        return ffi.NULL
+    return ffi.gc(pango.pango_attr_list_copy(attributes), pango.pango_attr_list_unref)
 
 
 def _add_halt(layout, text: str, indices: list[int]) -> None:
@@ -180,7 +209,29 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     if STATE.latin_spacing_em:
         result = _latin_spaced(result, text, style, context, max_width,
                                justification_spacing, is_line_start, minimum)
-    return result
+    return _half_at_end(result, style, max_width, justification_spacing)
+
+
+def _half_at_end(result, style, max_width, justification_spacing):
+    """PA-2: a line that only fits with its last mark half-width gets it so.
+
+    Pango broke the line on a layout holding the following text too, where the last
+    mark was half-width as one of a pair (PA-1) with the next line's first; set alone,
+    the line has the mark whole (see :func:`_restore_setup_attributes`) and may run
+    past the edge by that half.
+    """
+    layout, length, resume, width = result[:4]
+    if width <= max_width + 0.01:
+        return result
+    text = layout.text or ""
+    line = text.encode()[:length].decode(errors="ignore")
+    index = len(line.rstrip("".join(rules.INVISIBLE))) - 1
+    if index < 0 or line[index] not in rules.RIGHT_BLANK:
+        return result
+    squeezed = _squeezed_layout(line, [index], style, justification_spacing)
+    width = line_break.line_size(squeezed.get_first_line()[0], style)[0]
+    squeezed.deactivate()
+    return (squeezed, length, resume, width) + tuple(result[4:])
 
 
 def _latin_spaced(result, text, style, context, max_width, justification_spacing,
