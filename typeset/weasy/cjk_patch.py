@@ -40,6 +40,7 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 from typeset.cjk import rules
+from typeset.weasy import lookahead
 
 WEASYPRINT_VERSION = "70.0"
 STATE = SimpleNamespace(enabled=True, installed=False, latin_spacing_em=0.0)
@@ -103,19 +104,18 @@ def _set_text(self, text, justify=False):
 
 
 def _restore_setup_attributes(layout) -> None:
-    """Start each text from the attributes ``Layout.setup`` gave the layout.
+    """Start each text from the attributes the layout had before halts were added.
 
     Pango keeps a layout's attributes when its text is replaced, and WeasyPrint sets a
     line's text again after breaking it (``first_line_metrics``): the half-width of a
     pair that the break has since parted would stay on the line's last mark, and the
-    line would stretch half an em more than it needs.
+    line would stretch half an em more than it needs. :func:`_add_halt` keeps a copy
+    of the attributes it found; most texts have no pair and cost nothing here.
     """
-    pointer = layout.layout
-    saved = getattr(layout, "cjk_setup", None)
-    if saved is None or saved[0] != pointer:
-        layout.cjk_setup = (pointer, _copy_attributes(pango.pango_layout_get_attributes(pointer)))
-        return
-    pango.pango_layout_set_attributes(pointer, _copy_attributes(saved[1]))
+    saved = getattr(layout, "cjk_before_halt", None)
+    if saved is not None and saved[0] == layout.layout:
+        pango.pango_layout_set_attributes(layout.layout, _copy_attributes(saved[1]))
+    layout.cjk_before_halt = None
 
 
 def _copy_attributes(attributes):
@@ -127,6 +127,7 @@ def _copy_attributes(attributes):
 def _add_halt(layout, text: str, indices: list[int]) -> None:
     """Give the characters at ``indices`` the font's ``halt`` (half-width) feature."""
     attr_list = pango.pango_layout_get_attributes(layout.layout)
+    layout.cjk_before_halt = (layout.layout, _copy_attributes(attr_list))
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     for index in set(indices):
@@ -198,9 +199,19 @@ def _justify_line(context, line, extra_width):
 
 def _split_first_line(text, style, context, max_width, justification_spacing,
                       is_line_start=True, minimum=False):
+    if not STATE.enabled or max_width is None or math.isinf(max_width):
+        return _original_split_first_line(text, style, context, max_width,
+                                          justification_spacing, is_line_start, minimum)
+    return lookahead.split(_split_one, _push_in, text, style, context, max_width,
+                           justification_spacing, is_line_start, minimum)
+
+
+def _split_one(text, style, context, max_width, justification_spacing,
+               is_line_start=True, minimum=False):
+    """One line: Pango's break, then squeeze before stretching, SP-1 and PA-2."""
     result = _original_split_first_line(text, style, context, max_width,
                                         justification_spacing, is_line_start, minimum)
-    if not STATE.enabled or max_width is None or math.isinf(max_width) or result[1] <= 0:
+    if result[1] <= 0:
         return result
     if style["text_align_all"] == "justify" and result[2] is not None \
             and result[3] <= max_width - style["font_size"] / 20:  # a loose line
@@ -320,12 +331,16 @@ def _squeezed_layout(text, squeeze, style, justification_spacing):
 
 
 def _squeezable(text: str, index: int) -> bool:
-    """A lone mark may give up its blank half; one in a pair has already (PA-1)."""
+    """A lone mark may give up its blank half; one in a pair has already (PA-1),
+    except the pair's closing mark at the line's end, whose blank half is the line's
+    last (PA-2: "。”" ends a line in one em)."""
     char = text[index]
     if not (char in rules.RIGHT_BLANK or char in rules.OPENING):
         return False
     before = text[:index].rstrip("".join(rules.INVISIBLE))[-1:]
     after = text[index + 1:].lstrip("".join(rules.INVISIBLE))[:1]
+    if not after and char in rules.RIGHT_BLANK and index not in rules.halt_pairs(text):
+        return True
     return not any(c in rules.RIGHT_BLANK or c in rules.OPENING for c in before + after)
 
 
