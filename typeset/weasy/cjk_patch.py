@@ -53,6 +53,7 @@ except AttributeError:
 _original_set_text = line_break.Layout.set_text
 _original_justify_line = inline.justify_line
 _original_split_first_line = inline.split_first_line
+_original_get_next_linebox = inline.get_next_linebox
 _halt_savings: dict[tuple, float] = {}
 _widths: dict[tuple, float] = {}
 _pushes: dict[tuple, tuple | None] = {}
@@ -68,6 +69,7 @@ def install() -> None:
     line_break.Layout.set_text = _set_text
     inline.justify_line = _justify_line
     inline.split_first_line = _split_first_line
+    inline.get_next_linebox = _get_next_linebox
     STATE.installed = True
 
 
@@ -195,6 +197,13 @@ def _justify_line(context, line, extra_width):
         box.cjk_added = added * unit
     _shift(line, 0)
     return None
+
+
+def _get_next_linebox(context, linebox, *args, **kwargs):
+    # The line's text indent, for the look-ahead: the line after a paragraph's first
+    # is that much wider (WeasyPrint passes split_first_line the width left).
+    context.cjk_text_indent = linebox.text_indent
+    return _original_get_next_linebox(context, linebox, *args, **kwargs)
 
 
 def _split_first_line(text, style, context, max_width, justification_spacing,

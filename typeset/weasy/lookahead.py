@@ -11,7 +11,8 @@ that gave the character up spreads one em over twelve gaps or so, which is tight
 
 Each line is broken once, as before: the look-ahead's setting of the next line is kept
 and handed back when WeasyPrint asks for that line (:data:`_ahead`). The pass only runs
-for justified text at the start of a line, where the next line's width is this one's.
+for justified text at the start of a line, where the next line's width is this one's
+(plus the text indent, after a paragraph's first line).
 """
 
 from __future__ import annotations
@@ -46,10 +47,10 @@ def split(split_one, take_next, text, style, context, max_width, justification_s
     after = _rest(text, result)
     if not after.strip():
         return result
-    following = split_one(after, style, context, max_width, justification_spacing,
-                          True, False)
+    width = max_width + (getattr(context, "cjk_text_indent", 0) or 0)  # the next line's
+    following = split_one(after, style, context, width, justification_spacing, True, False)
     chosen, next_text, next_result = result, after, following
-    if _looseness(after, following, max_width, style) > LOOSE_EM:
+    if _looseness(after, following, width, style) > LOOSE_EM:
         for make in (lambda: take_next(result, text, style, context, max_width,
                                        justification_spacing),
                      lambda: _give_last(text, result, 1, style, justification_spacing,
@@ -60,17 +61,17 @@ def split(split_one, take_next, text, style, context, max_width, justification_s
             if other is None:
                 continue
             later = _rest(text, other)
-            instead = split_one(later, style, context, max_width, justification_spacing,
+            instead = split_one(later, style, context, width, justification_spacing,
                                 True, False) if later.strip() else None
             if max(_looseness(text, other, max_width, style),
-                   _looseness(later, instead, max_width, style) if instead else 0.0) \
+                   _looseness(later, instead, width, style) if instead else 0.0) \
                     <= LOOSE_EM:
                 chosen, next_text, next_result = other, later, instead
                 break
     if len(_ahead) > 4096:
         _ahead.clear()  # look-aheads of lines that were never asked for (other widths)
     if next_result is not None:
-        _ahead[_key(next_text, style, max_width, justification_spacing, True, False)] = \
+        _ahead[_key(next_text, style, width, justification_spacing, True, False)] = \
             next_result
     return chosen
 
