@@ -298,7 +298,7 @@ def _push_in(result, text, style, context, max_width, justification_spacing):
     if not unit or line.endswith(" ") or rest[len(unit):].startswith(" "):
         return None
     candidate = line + unit
-    key = (candidate, round(max_width, 3)) + _style_key(style)
+    key = (candidate, round(max_width, 3)) + lookahead.style_key(style)
     if key not in _pushes:
         _pushes[key] = _plan_push_in(candidate, width + _natural_width(context, style, unit),
                                      style, context, max_width, justification_spacing)
@@ -376,22 +376,16 @@ def _may_start_line(char: str) -> bool:
 
 
 def _natural_width(context, style, text: str) -> float:
-    key = _style_key(style) + (text,)
+    key = lookahead.style_key(style) + (text,)
     if key not in _widths:
         layout = line_break.create_layout(text, style, context, None, 0)
         _widths[key] = line_break.line_size(layout.get_first_line()[0], style)[0]
     return _widths[key]
 
 
-def _style_key(style) -> tuple:
-    return (tuple(style["font_family"]), style["font_size"], style["font_weight"],
-            style["font_style"], style["font_stretch"], style["lang"],
-            style["letter_spacing"], str(style["font_feature_settings"]))
-
-
 def _halt_saving(context, style, char: str) -> float:
     """Width ``halt`` takes off ``char`` in this font (0 where the font has none)."""
-    key = _style_key(style) + (char,)
+    key = lookahead.style_key(style) + (char,)
     if key not in _halt_savings:
         layout = line_break.create_layout(char, style, context, None, 0)
         layout.cjk_squeeze = [0]

@@ -78,7 +78,16 @@ def split(split_one, take_next, text, style, context, max_width, justification_s
 
 def _key(text, style, max_width, justification_spacing, is_line_start, minimum):
     return (text, round(max_width, 4), justification_spacing, is_line_start, minimum,
-            id(style))
+            style["text_align_all"]) + style_key(style)
+
+
+def style_key(style) -> tuple:
+    """What of a computed style sets a text's widths (styles themselves are not
+    hashable, and the id of a freed one may come back for another)."""
+    return (tuple(style["font_family"]), style["font_size"], style["font_weight"],
+            style["font_style"], style["font_stretch"], style["lang"],
+            style["letter_spacing"], str(style["font_feature_settings"]),
+            str(style["font_variant_east_asian"]), style["word_spacing"])
 
 
 def _rest(text: str, result) -> str:
