@@ -17,6 +17,8 @@ by the print adapter once lines are known.
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 from typeset.cjk.rules import WORD_JOINER, ZERO_WIDTH_SPACE, last_line_guard, quote_breaks
@@ -44,8 +46,11 @@ def apply(issue: Issue) -> Issue:
     return Issue.model_validate(data)
 
 
+@functools.lru_cache(maxsize=16384)
 def prepare_text(text: str) -> str:
-    """Normalise one piece of text (quotes, equivalent marks, no-break joiners)."""
+    """Normalise one piece of text (quotes, equivalent marks, no-break joiners).
+
+    Remembered: ``typeset build --watch`` prepares the same texts on every save."""
     text = normalise_quotes(text.translate(_EQUIVALENTS))
     return quote_breaks(_NO_BREAK_BEFORE.sub(WORD_JOINER + r"\1", text))
 

@@ -71,15 +71,28 @@ def style_digest(style: Style) -> str:
     fonts, typeset's own code (the text rules and the CJK engine change heights; a
     version number alone would let a developer's edits read stale heights) and the
     WeasyPrint version."""
+    files = sorted(p for p in style.folder.rglob("*") if p.is_file())
+    return _style_digest(style.folder, tuple(files), tuple(style.font_paths),
+                         tuple(_stamp(p) for p in files + list(style.font_paths)))
+
+
+@functools.lru_cache(maxsize=8)
+def _style_digest(folder: Path, files: tuple[Path, ...], fonts: tuple[Path, ...],
+                  _stamps: tuple) -> str:
     digest = hashlib.sha256(f"{version('typeset')}|{version('weasyprint')}|"
                             f"{pango.pango_version()}".encode())
     digest.update(_code_digest())
-    for path in sorted(p for p in style.folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(style.folder).as_posix().encode())
+    for path in files:
+        digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
-    for path in style.font_paths:
+    for path in fonts:
         digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
 
 
 @cache.per_file

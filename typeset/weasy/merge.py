@@ -22,6 +22,7 @@ attachments and form fonts would need merging too.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import re
@@ -185,7 +186,7 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
         glyphs = sorted({g for _, widths, text in clusters for g in {*widths, *text}}) or [0]
         digest = hashlib.sha256(f"{face}:{glyphs}".encode()).digest()
         name = pikepdf.Name(f"/{''.join(chr(65 + b % 26) for b in digest[:6])}+{face}")
-        data = _subset(font_files[face], glyphs)
+        data = _subset(font_files[face], font_files[face].stat().st_mtime_ns, tuple(glyphs))
         program = pikepdf.Stream(out, data)
         for members, widths, text in clusters:
             font = members[0]
@@ -253,8 +254,10 @@ def _stubbed(font) -> bool:
     return program is not None and program.read_bytes()[4:4 + len(STUB)] == STUB
 
 
-def _subset(path: Path, glyphs: list[int]) -> bytes:
-    """The font at ``path`` cut to ``glyphs`` with their ids kept, as WeasyPrint cuts it.
+@functools.lru_cache(maxsize=16)  # a re-proof mostly sets the same glyphs again
+def _subset(path: Path, _modified: int, glyphs: tuple[int, ...]) -> bytes:
+    """The font at ``path`` (as modified at ``_modified``) cut to ``glyphs`` with their
+    ids kept, as WeasyPrint cuts it.
 
     With RETAIN_GIDS HarfBuzz fails on Yuquan Kai's GDEF beyond some 6,000 glyphs (an
     offset overflows); GDEF serves shaping, not drawing, so the cut is retried without
