@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,37 @@ def test_a_body_taller_than_its_module_is_an_error(tmp_path):
         weasy.render_pdf(HtmlDocument(document, tmp_path, CSS, tmp_path,
                                       [tmp_path, FONTS_DIR, STYLES_DIR]))
     assert error.value.article == "story" and "below its box" in str(error.value)
+
+
+def test_flows_with_figures_quotes_and_a_box_measure_what_is_set(tmp_path, monkeypatch):
+    """An article with everything a flow can hold — a one-column photo in the text, a
+    two-column photo beside it, subheads, a quotation, a source line — news and boxed
+    commentary, at spans 1–6: the measured height is the height set whole."""
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "issue"
+    (folder / "articles").mkdir(parents=True)
+    (folder / "images").mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        shutil.copy(Path(SAMPLE_ISSUE) / "images" / "brief-training.jpg", folder / "images" / name)
+    paragraph = "榆泉县今冬集中供热覆盖城区全部小区，热力公司提前完成管网改造，“供暖季”运行平稳。"
+    body = (f"{paragraph * 3}\n\n## 支部搭台 议事有了主心骨\n\n{paragraph * 2}\n\n"
+            f"> 老百姓夏天忍一忍施工的不便，就是为了冬天不挨冻。\n\n{paragraph * 4}\n")
+    for kind in ("news", "commentary"):
+        (folder / "articles" / f"{kind}.md").write_text(
+            f"---\nheadline: 县城集中供热全覆盖\nkind: {kind}\nfigures:\n"
+            "  - {image: images/a.jpg, caption: 换热站内工作人员巡检, columns: 1}\n"
+            "  - {image: images/b.jpg, caption: 新建管网, credit: 本报记者摄, columns: 2}\n"
+            f"source: 榆泉日报\n---\n\n{body}", encoding="utf-8")
+    (folder / "issue.yaml").write_text(
+        "paper: 测试日报\npublisher: 测试社\ndate: 2026-01-02\nnumber: 1\nslug: t\n"
+        "pages:\n  - number: 1\n    section: 要闻\n    articles:\n"
+        "      - {id: news}\n      - {id: commentary}\n", encoding="utf-8")
+    style = load_style()
+    source = readers.read(folder)
+    issue = cjk.apply(source.issue)
+    spans = range(1, 7)
+    measured = build.measurer(issue, source.root, style)([(a, s) for a in issue.articles
+                                                          for s in spans])
+    whole = flow_heights(issue, source.root, style, spans)
+    assert {k: round(v, 2) for k, v in measured.items()} == \
+        {k: round(v, 2) for k, v in whole.items()}
