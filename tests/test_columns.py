@@ -153,3 +153,38 @@ def test_flows_with_figures_quotes_and_a_box_measure_what_is_set(tmp_path, monke
     whole = flow_heights(issue, source.root, style, spans)
     assert {k: round(v, 2) for k, v in measured.items()} == \
         {k: round(v, 2) for k, v in whole.items()}
+
+
+def render_body(tmp_path, body_css: str, body_html: str):
+    """A two-column body on a page; returns its column boxes (WeasyPrint layout)."""
+    css = CSS.replace(".body { column-count: 2;", f".body {{ {body_css} column-count: 2;")
+    document = (f'<html lang="zh-CN"><body><section class="page"><article class="module" '
+                f'id="story"><div class="body">{body_html}</div></article></section>'
+                '</body></html>')
+    rendered = weasy._document(HtmlDocument(document, tmp_path, css, tmp_path,
+                                            [tmp_path, FONTS_DIR, STYLES_DIR]))
+    page = rendered.pages[0]._page_box
+    bodies = [b for b in weasy._descendants(page)
+              if b.element_tag == "div" and getattr(b, "element", None) is not None
+              and "body" in (b.element.get("class") or "").split()]
+    return bodies[0], [c for c in bodies[0].children if getattr(c, "is_column", False)]
+
+
+def test_a_column_holds_the_border_and_padding_of_the_block_it_starts_with(tmp_path):
+    text = "榆泉县今冬集中供热覆盖城区全部小区。" * 4
+    # The quotation's lines may not be parted, so the second column starts with it.
+    body, columns = render_body(
+        tmp_path, "", f'<p>{text}</p><blockquote style="border: 3pt solid; padding: 6pt">'
+                      f'<p style="orphans: 99; widows: 99">{text}</p></blockquote>')
+    top = body.content_box_y()
+    quote = columns[1].children[0]
+    assert quote.element_tag == "blockquote" and quote.border_top_width > 0
+    for column in columns:
+        for child in column.children:
+            assert child.border_box_y() >= top - 0.01  # nothing drawn above the column
+
+
+def test_a_float_in_a_line_is_left_to_weasyprint(tmp_path):
+    text = "榆泉县今冬集中供热覆盖城区全部小区。" * 4
+    body, _ = render_body(tmp_path, "", f'<p>{text}<span style="float: left">浮</span>{text}</p>')
+    assert not hasattr(body, "typeset_flow")  # stock multi-column code set it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -78,3 +79,24 @@ def test_watch_builds_again_after_a_change(tmp_path):
 def test_jobs_must_be_positive(capsys):
     assert main(["build", "--jobs", "0"]) == 2
     assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+def test_watch_ignores_its_own_output_inside_the_issue(tmp_path, monkeypatch):
+    """`typeset build . --watch` writes out/ inside the folder it watches: its own output
+    must not count as a change (else it builds forever)."""
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    builds = []
+
+    def build_into_out():
+        (folder / "out").mkdir(exist_ok=True)
+        (folder / "out" / f"{len(builds)}.pdf").write_text("pdf", encoding="utf-8")
+        builds.append(time.monotonic())
+
+    stopper = threading.Timer(0.5, lambda: (folder / "issue.yaml").write_text("y"))
+    stopper.start()
+    watch(Path("."), build_into_out, ignore=Path("out").resolve(), rounds=2, interval=0.02)
+    stopper.join()
+    assert len(builds) == 2 and builds[1] - builds[0] >= 0.4  # woken by the edit, not out/

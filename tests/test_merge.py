@@ -13,6 +13,7 @@ import uharfbuzz as hb
 from PIL import ImageChops
 
 from typeset import FONTS_DIR, weasy
+from typeset.errors import TypesetError
 from typeset.html import HtmlDocument
 from typeset.style import load_style
 from typeset.weasy.merge import _subset, merge
@@ -297,7 +298,7 @@ def test_cid_sets_are_merged():
 @pytest.mark.parametrize("variant, kind", [("pdf/ua-1", "tagged"), ("pdf/a-2b", "PDF/A"),
                                            ("pdf/a-3u", "tagged|PDF/A")])
 def test_tagged_and_archival_parts_are_refused(variant, kind):
-    with pytest.raises(ValueError, match=kind):
+    with pytest.raises(TypesetError, match=kind):
         merge([_render(PARTS[0]), _render("<p>标签</p>", pdf_variant=variant)], FONT_FILES)
 
 

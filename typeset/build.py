@@ -102,7 +102,7 @@ def measurer(issue: Issue, root: Path, style: Style, jobs: int = 1) -> layout.Me
         chunks = [html.measure_document(issue, root, chunk, style)
                   for chunk in _chunks(wanted, MEASURE_CHUNK)]
         heads, flows = {}, {}
-        warm = lambda: weasy.warm(html.warm_document(root, style))  # noqa: E731
+        warm = lambda: weasy.warm(html.warm_document(chunks[0], style))  # noqa: E731
         for sheet in parallel.run(weasy.measure_heights, chunks, jobs, warm):
             heads |= sheet.heads
             flows |= sheet.flows
@@ -113,7 +113,7 @@ def measurer(issue: Issue, root: Path, style: Style, jobs: int = 1) -> layout.Me
             body, _ = balance(flow, span - html.side_span(article, span))
             heights[(article.id, span)] = head - row + max(row, body)
         return heights
-    return layout.measure.cached(measure, style, root)
+    return layout.measure.cached(measure, style, root, issue.language)
 
 
 def _chunks(wanted: list[tuple[Article, int]], size: int) -> list[list[tuple[Article, int]]]:

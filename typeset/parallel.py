@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -38,8 +40,12 @@ def run(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
         return [function(item) for item in items]
     if warm is not None:
         warm()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        results = pool.map(_Caught(function), items, chunksize=1)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_Caught(function), items))
+    except BrokenProcessPool:
+        raise TypesetError("a worker process died (out of memory?); build again with "
+                           "--jobs 1 to see why") from None
     for result in results:
         if isinstance(result, _Failure):
             raise TypesetError(result.message, file=result.file, article=result.article,

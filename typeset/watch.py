@@ -47,6 +47,8 @@ def watch(path: Path, build: Callable[[], None], *, ignore: Path | None = None,
             state = {p: s for p, s in state.items() if not p.is_relative_to(ignore)}
         return state
 
+    path = path.resolve()  # the ignored folder is absolute: compare like with like
+    ignore = ignore.resolve() if ignore is not None else None
     builds = 0
     while rounds is None or builds < rounds:
         state = seen()
@@ -54,6 +56,8 @@ def watch(path: Path, build: Callable[[], None], *, ignore: Path | None = None,
             build()
         except TypesetError as exc:
             print(f"error: {exc}", file=sys.stderr, flush=True)
+        except Exception as exc:  # noqa: BLE001  (a half-copied photo must not end it)
+            print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         builds += 1
         if rounds is not None and builds >= rounds:
             return

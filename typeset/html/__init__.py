@@ -8,7 +8,7 @@ e-book shows is the same copy. Templates write XHTML-compatible markup for that 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,12 +82,10 @@ def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]]
                         _roots(root), style.latin_spacing_em)
 
 
-def warm_document(root: Path, style: Style) -> HtmlDocument:
-    """The style's ``warm.html`` (a line in each of its faces) with the print CSS: what
-    workers need loaded before they fork (:func:`typeset.weasy.warm`)."""
-    env = _environment(style.folder)
-    return HtmlDocument((style.folder / "warm.html").read_text(encoding="utf-8"), root,
-                        _css(env, style), style.folder, _roots(root), style.latin_spacing_em)
+def warm_document(like: HtmlDocument, style: Style) -> HtmlDocument:
+    """The style's ``warm.html`` (a line in each of its faces) with the CSS of ``like``:
+    what workers need loaded before they fork (:func:`typeset.weasy.warm`)."""
+    return replace(like, html=(style.folder / "warm.html").read_text(encoding="utf-8"))
 
 
 def epub_article(issue: Issue, article: Article, page_number: int, style: Style,

@@ -32,14 +32,15 @@ from typeset.style import Style
 Measure = Callable[[list[tuple[Article, int]]], dict[tuple[str, int], float]]
 
 
-def cached(measure: Measure, style: Style, root: Path) -> Measure:
+def cached(measure: Measure, style: Style, root: Path, language: str) -> Measure:
     """``measure`` with a disk cache in front: only unknown (article, span) are rendered.
 
     ``root`` is the issue folder: a figure's height follows its picture's proportions,
-    so the pictures' pixel sizes are part of each key.
+    so the pictures' pixel sizes are part of each key; ``language`` is the issue's
+    (the measuring sheet's ``lang``, which sets how Pango breaks lines).
     """
     def lookup(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
-        style_key = style_digest(style)
+        style_key = style_digest(style) + language
         keys = {(a.id, span): key(a, span, style_key + _pictures(a, root))
                 for a, span in _unique(wanted)}
         heights = {}
@@ -79,8 +80,7 @@ def style_digest(style: Style) -> str:
 @functools.lru_cache(maxsize=8)
 def _style_digest(folder: Path, files: tuple[Path, ...], fonts: tuple[Path, ...],
                   _stamps: tuple) -> str:
-    digest = hashlib.sha256(f"{version('typeset')}|{version('weasyprint')}|"
-                            f"{pango.pango_version()}".encode())
+    digest = hashlib.sha256("|".join(_versions()).encode())
     digest.update(_code_digest())
     for path in files:
         digest.update(path.relative_to(folder).as_posix().encode())
@@ -88,6 +88,15 @@ def _style_digest(folder: Path, files: tuple[Path, ...], fonts: tuple[Path, ...]
     for path in fonts:
         digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+def _versions() -> list[str]:
+    """The libraries whose versions can change a setting or the bytes written (the
+    system's HarfBuzz, FreeType and fontconfig, which Pango uses, are not among them:
+    Pango's version stands for them)."""
+    return ([version(name) for name in ("typeset", "weasyprint", "pydyf", "Pillow",
+                                        "uharfbuzz", "fonttools", "pikepdf")]
+            + [str(pango.pango_version())])
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -13,7 +13,6 @@ functions; none is public API.
 
 from __future__ import annotations
 
-import functools
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -27,10 +26,9 @@ from typeset.weasy import fontconfig
 fontconfig.isolate()
 
 import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango starts)
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from typeset.weasy import archive, merge  # noqa: E402
-from typeset.weasy import cjk_patch, columns  # noqa: E402
+from typeset.weasy import cjk_patch, columns, lookahead, stylesheets  # noqa: E402
 from typeset.weasy.fetcher import RefusedURL, SafeFetcher  # noqa: E402
 
 cjk_patch.install()
@@ -46,29 +44,14 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 def _document(doc: HtmlDocument):
     fetcher = SafeFetcher(doc.roots)
     cjk_patch.STATE.latin_spacing_em = doc.latin_spacing_em
+    lookahead.forget()  # its lines are this document's
     try:
-        stylesheet, fonts = _stylesheet(doc.css, doc.css_base, tuple(doc.roots))
+        stylesheet, fonts = stylesheets.stylesheet(doc.css, doc.css_base, tuple(doc.roots))
         return weasyprint.HTML(string=doc.html, base_url=doc.html_base.as_uri() + "/",
                                url_fetcher=fetcher).render(stylesheets=[stylesheet],
                                                            font_config=fonts)
     except RefusedURL as exc:
         raise TypesetError(str(exc)) from None
-
-
-@functools.lru_cache(maxsize=4)
-def _stylesheet(css: str, base: Path, roots: tuple[Path, ...]):
-    """The parsed stylesheet and its fonts, kept for the next document with the same CSS.
-
-    A build renders many documents with one stylesheet (measuring sheets, pages, the
-    cover); parsing it and loading its @font-face fonts cost about 60 ms each time.
-    @font-face rules are only honoured when the stylesheet and the render share one
-    FontConfiguration; without it WeasyPrint silently falls back to fontconfig's choice
-    among the fonts it knows.
-    """
-    fonts = FontConfiguration()
-    stylesheet = weasyprint.CSS(string=css, base_url=base.as_uri() + "/",
-                                url_fetcher=SafeFetcher(list(roots)), font_config=fonts)
-    return stylesheet, fonts
 
 
 def warm(doc: HtmlDocument) -> None:

@@ -73,6 +73,14 @@ def install() -> None:
     STATE.installed = True
 
 
+def forget() -> None:
+    """Drop the widths measured with the fonts loaded so far (a font file changed)."""
+    _halt_savings.clear()
+    _widths.clear()
+    _pushes.clear()
+    lookahead.forget()
+
+
 @contextlib.contextmanager
 def disabled():
     """Render with stock WeasyPrint behaviour (for comparisons and benchmarks)."""

@@ -17,8 +17,13 @@ every span from this one setting (:func:`typeset.weasy.measure_heights`).
 
 Breaks follow the CSS the content carries: ``orphans``/``widows`` inside paragraphs,
 ``break-before``/``break-after: avoid`` between blocks, ``break-inside: avoid`` keeps a
-block whole. Anything else multi-column (a column span, a continuation from an earlier
-page, an element that is not in the normal flow) is left to WeasyPrint's own code.
+block whole; a column begins and ends with the border and padding of the blocks cut
+there. Anything else multi-column (a column span, a continuation from an earlier page,
+a float or absolutely placed box anywhere in the flow, a forced break, a column width
+instead of a count) is left to WeasyPrint's own code. The columns are as tall as their
+content: the page's foot and ``bottom_space`` are not consulted, since modules are
+placed by the layout stage; a body that overran its module is caught after layout
+(:func:`typeset.weasy._checked`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from weasyprint.layout.percent import percentage
 from typeset.layout.balance import Flow, balance
 
 AVOID = ("avoid", "avoid-column")
+FORCED = {"column", "page", "left", "right", "recto", "verso", "always"}
 
 _original = column.columns_layout
 _enabled = [True]
@@ -65,6 +71,7 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
         return _original(context, box, bottom_space, skip_stack, containing_block,
                          page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins,
                          first_letter_style, first_line_style)
+    original = box
     box = box.copy_with_children(box.children)
     box.position_y += block.collapse_margin(adjoining_margins)
     block_level_width(box, containing_block)
@@ -86,8 +93,10 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
             max_lines=None)
     finally:
         context.in_column = in_column
-    if flow_box is None or resume_at is not None or _out_of_flow(flow_box):
-        return _original(context, box, bottom_space, skip_stack, containing_block,
+    if flow_box is None or resume_at is not None or _unusual(flow_box):
+        if flow_box is not None:
+            block.remove_placeholders(context, [flow_box], absolute_boxes, fixed_boxes)
+        return _original(context, original, bottom_space, skip_stack, containing_block,
                          page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins,
                          first_letter_style, first_line_style)
 
@@ -134,10 +143,10 @@ def _atoms(flow_box):
         first = len(atoms)
         children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
         lines = children and all(isinstance(c, boxes.LineBox) for c in children)
+        top, bottom = box.border_box_y(), box.border_box_y() + box.border_height()
         if not children or box.style["break_inside"] in AVOID or isinstance(
                 box, boxes.ReplacedBox):
-            y = box.border_box_y()
-            add(y, y + box.border_height(), box)
+            add(top, bottom, box)
             return
         for index, child in enumerate(children):
             if index and lines:
@@ -151,6 +160,9 @@ def _atoms(flow_box):
             else:
                 walk(child)
         ranges[id(box)] = (first, len(atoms) - 1)
+        # A column that starts or ends with this box holds its border and padding too.
+        atoms[first] = (min(atoms[first][0], top),) + atoms[first][1:]
+        atoms[-1] = (atoms[-1][0], max(atoms[-1][1], bottom)) + atoms[-1][2:]
 
     for child in flow_box.children:
         walk(child)
@@ -187,12 +199,13 @@ def _overlaps(held: tuple[int, int], start: int, end: int) -> bool:
     return held[0] <= end and held[1] >= start
 
 
-def _out_of_flow(box) -> bool:
-    """Whether a block of the flow has a float or an absolutely placed child, which a
-    cut could leave in the wrong column."""
+def _unusual(box) -> bool:
+    """Whether the flow holds what a cut could get wrong: a float or an absolutely
+    placed box (even inside a line), or a forced break (column, page)."""
     for child in getattr(box, "children", ()):
-        if isinstance(child, boxes.LineBox):
-            continue
-        if not child.is_in_normal_flow() or _out_of_flow(child):
+        if not child.is_in_normal_flow() or _unusual(child):
+            return True
+        if not isinstance(child, boxes.LineBox) and FORCED & {
+                child.style["break_before"], child.style["break_after"]}:
             return True
     return False

@@ -76,6 +76,11 @@ def split(split_one, take_next, text, style, context, max_width, justification_s
     return chosen
 
 
+def forget() -> None:
+    """Drop the look-aheads kept: a new document has its own lines and styles."""
+    _ahead.clear()
+
+
 def _key(text, style, max_width, justification_spacing, is_line_start, minimum):
     return (text, round(max_width, 4), justification_spacing, is_line_start, minimum,
             style["text_align_all"]) + style_key(style)
@@ -86,8 +91,11 @@ def style_key(style) -> tuple:
     hashable, and the id of a freed one may come back for another)."""
     return (tuple(style["font_family"]), style["font_size"], style["font_weight"],
             style["font_style"], style["font_stretch"], style["lang"],
-            style["letter_spacing"], str(style["font_feature_settings"]),
-            str(style["font_variant_east_asian"]), style["word_spacing"])
+            style["letter_spacing"], style["word_spacing"], str(style["line_height"]),
+            style["white_space"], style["word_break"], style["overflow_wrap"],
+            str(style["font_feature_settings"]), str(style["font_variant_east_asian"]),
+            str(style["font_variant_numeric"]), str(style["font_variant_ligatures"]),
+            str(style["font_kerning"]), str(style["hyphens"]))
 
 
 def _rest(text: str, result) -> str:

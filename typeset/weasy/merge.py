@@ -15,8 +15,9 @@ A face is known by the PostScript name in its embedded program: WeasyPrint's
 on a shared glyph's width or text (two characters drawn with one glyph) keep a dict
 each, on the same program: merging them would move glyphs or change the extracted
 text. Faces not in ``font_files`` and fonts with a custom ``/Encoding`` (WeasyPrint's
-stand-in for missing glyphs) are copied as they are. Tagged PDF, PDF/A and forms are refused: their structure tree,
-attachments and form fonts would need merging too.
+stand-in for missing glyphs) are copied as they are. Tagged PDF, PDF/A and forms are
+refused (a TypesetError): their structure tree, attachments and form fonts would need
+merging too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from pathlib import Path
 import pikepdf
 import uharfbuzz as hb
 from weasyprint.pdf.fonts import Font
+
+from typeset.errors import TypesetError
 
 UNSUPPORTED = {"/StructTreeRoot": "tagged", "/OutputIntents": "PDF/A", "/AF": "PDF/A-3",
                "/AcroForm": "form"}
@@ -64,7 +67,7 @@ def merge(parts: list[bytes], font_files: dict[str, Path]) -> bytes:
         for number, source in enumerate(sources, 1):
             found = [kind for key, kind in UNSUPPORTED.items() if key in source.Root]
             if found or "/EmbeddedFiles" in source.Root.get("/Names", {}):
-                raise ValueError(f"part {number} is a {(found or ['PDF/A-3'])[0]} PDF, which "
+                raise TypesetError(f"part {number} is a {(found or ['PDF/A-3'])[0]} PDF, which "
                                  "cannot be merged; render the issue in one piece")
         out = pikepdf.new()
         for source in sources:
@@ -165,7 +168,7 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
     unknown = sorted(f for f in faces.keys() - font_files.keys() if f is not None and any(
         _stubbed(font) for font in faces[f]))
     if unknown:
-        raise ValueError(f"parts carry no program for {', '.join(unknown)}, and no font file "
+        raise TypesetError(f"parts carry no program for {', '.join(unknown)}, and no font file "
                          "was given for it")
     merged = {}
     for face in sorted(faces.keys() & font_files.keys()):

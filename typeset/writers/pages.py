@@ -17,6 +17,7 @@ themselves carry none (:func:`typeset.weasy.render_part`).
 from __future__ import annotations
 
 import hashlib
+import html as html_module
 import re
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def render(job: Job, pages: list[HtmlDocument]) -> list[bytes]:
     keys = [key(job, page) for page in pages]
     found = {k: cache.read("pages", k, ".pdf") for k in set(keys)}
     missing = [i for i, k in enumerate(keys) if found[k] is None]
-    warm = lambda: weasy.warm(html.warm_document(job.root, job.style))  # noqa: E731
+    warm = lambda: weasy.warm(html.warm_document(pages[missing[0]], job.style))  # noqa: E731
     for i, pdf in zip(missing, parallel.run(weasy.render_part, [pages[i] for i in missing],
                                             job.jobs, warm)):
         cache.write("pages", keys[i], ".pdf", pdf)
@@ -59,7 +60,7 @@ def key(job: Job, page: HtmlDocument) -> str:
     for part in (page.html, page.css, repr(page.latin_spacing_em)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
-    for source in sorted(set(SOURCES.findall(page.html))):
+    for source in sorted({html_module.unescape(s) for s in SOURCES.findall(page.html)}):
         digest.update(source.encode("utf-8"))
         digest.update(_picture_digest(page.html_base / source))
     return digest.hexdigest()
