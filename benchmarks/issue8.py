@@ -108,14 +108,20 @@ def timed(function):
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size in MB (Linux reports ru_maxrss in KiB)."""
+    """This process's peak resident set size in MB: VmHWM, the high-water mark of its
+    own memory map. (``ru_maxrss`` would do but survives exec: a process spawned from
+    this 400 MB script would report 400 MB from its first instruction.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def full_build_child(folder: str, out: str, formats: tuple[str, ...], jobs: int,
                      queue) -> None:
     """In a child process: one build; sends back its time and the peak RSS of this
-    process and of its largest worker."""
+    process and of its largest worker (a forked worker's RSS counts the pages it
+    shares with this process)."""
     from typeset.build import build
     seconds, _ = timed(lambda: build(Path(folder), Path(out), formats=formats, jobs=jobs))
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
