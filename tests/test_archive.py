@@ -58,12 +58,15 @@ def test_not_encrypted(pdf):
     assert "/ID" in pdf.trailer
 
 
-def test_source_model_is_attached_as_associated_json(pdf):
-    (spec,) = pdf.Root.AF
-    assert spec.AFRelationship == "/Source"
-    assert spec.UF == "yuquan-2026-11-27.json"
+def test_source_model_and_photos_are_attached_as_associated_files(pdf):
+    specs = {str(spec.UF): spec for spec in pdf.Root.AF}
+    assert all(spec.AFRelationship == "/Source" for spec in specs.values())
+    spec = specs["yuquan-2026-11-27.json"]
     assert spec.EF.F.Subtype == "/application/json"
-    assert list(pdf.attachments) == ["yuquan-2026-11-27.json"]
+    photos = sorted({f.image for a in read(SAMPLE_ISSUE).issue.articles for f in a.figures})
+    assert sorted(pdf.attachments) == sorted(["yuquan-2026-11-27.json", *photos])
+    for name in photos:  # the photos as supplied, byte for byte
+        assert specs[name].EF.F.read_bytes() == (SAMPLE_ISSUE / name).read_bytes()
     text = spec.EF.F.read_bytes().decode("utf-8")
     source = read(SAMPLE_ISSUE).issue
     assert text == dump_json(source)

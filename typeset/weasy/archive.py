@@ -1,4 +1,6 @@
-"""Archival PDF: PDF/A-3u, tagged, with Dublin Core metadata and the source attached.
+"""Archival PDF: PDF/A-3u, tagged, with Dublin Core metadata and the source attached:
+the issue model as JSON and every photo as supplied, so that the issue can be set
+again from the archive alone.
 
 WeasyPrint's ``pdf/a-3u`` variant writes the XMP packet (pdfaid, title, creator, dates),
 the sRGB OutputIntent and, for PDF/A-3, an ``/AF`` entry with each attachment's
@@ -40,6 +42,7 @@ class Archive:
     created: dt.datetime
     source_name: str  # file name of the attachment, e.g. yuquan-2026-11-27.json
     source_json: str
+    pictures: tuple[tuple[str, bytes], ...] = ()  # (path in the issue folder, bytes)
 
 
 def write(document: weasyprint.Document, archive: Archive) -> bytes:
@@ -49,7 +52,12 @@ def write(document: weasyprint.Document, archive: Archive) -> bytes:
         string=archive.source_json, url_fetcher=document.url_fetcher,
         name=archive.source_name, description="issue source model (typeset JSON)",
         created=archive.created, modified=archive.created, relationship="Source")
-    return document.write_pdf(pdf_variant=VARIANT, pdf_tags=True, attachments=[source],
+    pictures = [weasyprint.Attachment(
+        string=data, url_fetcher=document.url_fetcher, name=name,
+        description=f"photo as supplied: {name}", created=archive.created,
+        modified=archive.created, relationship="Source") for name, data in archive.pictures]
+    return document.write_pdf(pdf_variant=VARIANT, pdf_tags=True,
+                              attachments=[source, *pictures],
                               finisher=_list_attachments_once)
 
 

@@ -53,8 +53,11 @@ def proof_version(issue: Issue) -> str:
 
 
 def archive(job: Job) -> Archive:
-    """What the archival PDF records beyond the pages: metadata and the source model."""
+    """What the archival PDF records beyond the pages: metadata, the source model and
+    the photos it names (paths relative to the issue folder, as in the model)."""
     issue = job.source_issue
+    names = sorted({f.image for a in issue.articles for f in a.figures})
     return Archive(publisher=issue.publisher, date=issue.date, language=issue.language,
                    created=job.created, source_name=f"{issue.slug}.json",
-                   source_json=dump_json(issue))
+                   source_json=dump_json(issue),
+                   pictures=tuple((name, (job.root / name).read_bytes()) for name in names))
