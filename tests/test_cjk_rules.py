@@ -55,7 +55,7 @@ def test_a_jump_never_cuts_where_the_continuation_could_not_start():
 
 
 def test_push_in_never_leaves_a_non_starter_to_open_the_next_line():
-    from typeset.weasy.cjk_patch import _next_unit
+    from typeset.weasy.squeeze import _next_unit
     assert _next_unit("好，还有") == "好，"
     assert _next_unit("好)还有") == ""
     assert _next_unit("好5%") == "好"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from typeset.errors import TypesetError
 from typeset.html import HtmlDocument
