@@ -69,3 +69,17 @@ def test_json_round_trip(issue_copy):
     again = read(target)
     assert again.issue == source.issue
     assert dump_json(again.issue) == dump_json(source.issue)
+
+
+def test_bold_beside_chinese_quotes_is_bold_not_asterisks():
+    """CommonMark's flanking rule wants a space before ** followed by punctuation;
+    Chinese has none (typeset.readers.emphasis)."""
+    blocks, _ = parse_body("要坚持**“三个不变”**原则，提出“**六个一**”工作法。\n\n"
+                           "中间*“强调”*的字，a*b*c 与 foo__bar__ 照旧。\n")
+    spans = [(s["text"], s["strong"], s["emphasis"]) for b in blocks for s in b["spans"]]
+    assert spans == [("要坚持", False, False), ("“三个不变”", True, False),
+                     ("原则，提出“", False, False), ("六个一", True, False),
+                     ("”工作法。", False, False), ("中间", False, False),
+                     ("“强调”", False, True), ("的字，a", False, False), ("b", False, True),
+                     ("c 与 foo__bar__ 照旧。", False, False)]
+    assert "*" not in "".join(text for text, _, _ in spans[:5])

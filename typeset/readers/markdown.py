@@ -15,8 +15,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from typeset.errors import TypesetError
+from typeset.readers import emphasis
 
-_PARSER = MarkdownIt("commonmark")
+_PARSER = emphasis.install(MarkdownIt("commonmark"))
 
 
 def parse_body(text: str, *, line_offset: int = 0) -> tuple[list[dict], list[dict]]:
