@@ -3,6 +3,7 @@ the pages an edit touches, and ``--watch`` builds again on a change (issue 7).""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 
-from typeset import SAMPLE_ISSUE, weasy
+from typeset import SAMPLE_ISSUE, cache, weasy
 from typeset.build import build
 from typeset.cli import main
 from typeset.watch import watch
@@ -100,3 +101,14 @@ def test_watch_ignores_its_own_output_inside_the_issue(tmp_path, monkeypatch):
     watch(Path("."), build_into_out, ignore=Path("out").resolve(), rounds=2, interval=0.02)
     stopper.join()
     assert len(builds) == 2 and builds[1] - builds[0] >= 0.4  # woken by the edit, not out/
+
+
+def test_the_page_cache_keeps_the_most_recently_used_within_its_budget(tmp_path, monkeypatch):
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path))
+    for number, key in enumerate(("aa1", "bb2", "cc3")):
+        cache.write("pages", key, ".pdf", b"x" * 100)
+        os.utime(cache.folder("pages") / key[:2] / f"{key}.pdf", (number, number))
+    assert cache.read("pages", "aa1", ".pdf")  # used now: the newest
+    cache.prune("pages", 250)
+    kept = sorted(p.name for p in cache.folder("pages").glob("*/*"))
+    assert kept == ["aa1.pdf", "cc3.pdf"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from typeset import cjk, fonts, html, layout, parallel, readers, weasy
+from typeset import cache, cjk, fonts, html, layout, parallel, readers, weasy
 from typeset.cache import write_atomic
 from typeset.errors import TypesetError
 from typeset.layout.balance import balance
@@ -23,6 +23,10 @@ from typeset.style import Style, load_style
 from typeset.writers import Job, epub, pdf
 
 WRITERS = {"pdf": pdf, "epub": epub}
+
+#: Rendered pages kept between builds (the least recently used go first); heights and
+#: plans are a few hundred bytes each and are not pruned.
+PAGE_CACHE_BYTES = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
     out_dir.mkdir(parents=True, exist_ok=True)
     for target, data in outputs.items():
         write_atomic(target, data)
+    cache.prune("pages", PAGE_CACHE_BYTES)
     return Result(list(outputs), job.layouts)
 
 

@@ -28,11 +28,36 @@ def folder(kind: str) -> Path:
 
 
 def read(kind: str, key: str, suffix: str) -> bytes | None:
-    """The entry ``key`` of ``kind``, or None."""
+    """The entry ``key`` of ``kind``, or None. Reading an entry marks it as used (its
+    modification time), which is what :func:`prune` keeps."""
+    path = folder(kind) / key[:2] / f"{key}{suffix}"
     try:
-        return (folder(kind) / key[:2] / f"{key}{suffix}").read_bytes()
+        data = path.read_bytes()
+        os.utime(path)
     except OSError:
         return None
+    return data
+
+
+def prune(kind: str, budget: int) -> None:
+    """Remove the least recently used entries of ``kind`` beyond ``budget`` bytes.
+
+    Every edit under ``typeset build --watch`` adds a rendered page; a night of
+    re-proofs would fill the disk without this.
+    """
+    entries = []
+    for path in folder(kind).glob("*/*"):
+        try:
+            status = path.stat()
+        except OSError:
+            continue  # removed by another build meanwhile
+        entries.append((status.st_mtime_ns, status.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= budget:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
 
 
 def write(kind: str, key: str, suffix: str, data: bytes) -> None:
