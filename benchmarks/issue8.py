@@ -21,7 +21,8 @@ says so:
   WeasyPrint (CJK engine off, WeasyPrint's own column balancing), and for comparison
   with typeset's column setting;
 - a re-proof: one article of one page edited, the PDF built again in this (warm)
-  process as ``typeset build --watch`` does, against rendering that page alone;
+  process as ``typeset build --watch`` does, against rendering that page alone and
+  against building that page alone from scratch (a one-page issue, empty caches);
 - an EPUB-only build (warm cache).
 
 Numbers are single measurements, not medians: one build of an issue takes long enough
@@ -175,10 +176,11 @@ def stages(folder: Path, temporary: Path) -> tuple[dict[str, float], object]:
     return times, job
 
 
-def reproof(folder: Path, out: Path, page: int) -> tuple[float, float]:
+def reproof(folder: Path, out: Path, page: int) -> tuple[float, float, float]:
     """Edit one article of page ``page`` and build the PDF again in this process, warm
-    as ``--watch`` keeps it; returns that time and the time of rendering the edited
-    page alone (its one-page print document, in this process)."""
+    as ``--watch`` keeps it; returns that time, the time of rendering the edited page
+    alone (its one-page print document, in this process) and of building that page
+    alone from scratch (a one-page issue of its articles, empty caches)."""
     from typeset import readers
     from typeset.build import build, prepare
     from typeset.style import load_style
@@ -192,7 +194,26 @@ def reproof(folder: Path, out: Path, page: int) -> tuple[float, float]:
     seconds, _ = timed(lambda: build(folder, out, formats=("pdf",)))
     job = prepare(readers.read(folder), load_style())
     alone, _ = timed(lambda: render_pdf(pages.documents(job, numbers=[page - 1])[0]))
-    return seconds, alone
+    single = one_page_issue(folder, folder.parent / f"page-{page}", page)
+    cache = os.environ["TYPESET_CACHE_DIR"]
+    fresh_cache(folder.parent)
+    scratch, _ = timed(lambda: build(single, folder.parent / "single-out", formats=("pdf",)))
+    os.environ["TYPESET_CACHE_DIR"] = cache
+    return seconds, alone, scratch
+
+
+def one_page_issue(folder: Path, target: Path, page: int) -> Path:
+    """A copy of ``folder`` holding page ``page`` alone (its articles, all photos)."""
+    meta = yaml.safe_load((folder / "issue.yaml").read_text(encoding="utf-8"))
+    meta["pages"] = [p for p in meta["pages"] if p["number"] == page]
+    shutil.copytree(folder / "images", target / "images")
+    (target / "articles").mkdir()
+    for placement in meta["pages"][0]["articles"]:
+        shutil.copyfile(folder / "articles" / f"{placement['id']}.md",
+                        target / "articles" / f"{placement['id']}.md")
+    (target / "issue.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True,
+                                                      sort_keys=False), encoding="utf-8")
+    return target
 
 
 def bare_render(job, stock_columns: bool = True) -> tuple[float, int]:
@@ -264,10 +285,11 @@ def run(pages: int) -> dict[str, float]:
         columns_only, _ = bare_render(job, stock_columns=False)
         print(f"  the same with typeset's column setting (CJK engine off): {columns_only:.1f} s")
         edited = min(5, pages)
-        again, alone = reproof(folder, out, edited)
+        again, alone, scratch = reproof(folder, out, edited)
         print(f"  re-proof after editing one article on page {edited} (warm process): "
-              f"{again:.2f} s; rendering that page alone {alone:.2f} s; ratio "
-              f"{again / alone:.2f}")
+              f"{again:.2f} s; rendering that page alone {alone:.2f} s (ratio "
+              f"{again / alone:.2f}); building that page alone from scratch {scratch:.2f} s "
+              f"(ratio {again / scratch:.2f})")
         epub_only, epub_rss = full_build(folder, out, formats=("epub",))
         print(f"  EPUB-only build (warm cache, child process): {epub_only:.1f} s, "
               f"peak RSS {epub_rss:.0f} MB")
