@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
+import pytest
 
 from typeset import SAMPLE_ISSUE, cache, weasy
 from typeset.build import build
 from typeset.cli import main
+from typeset.errors import TypesetError
 from typeset.watch import watch
 
 
@@ -112,3 +114,28 @@ def test_the_page_cache_keeps_the_most_recently_used_within_its_budget(tmp_path,
     cache.prune("pages", 250)
     kept = sorted(p.name for p in cache.folder("pages").glob("*/*"))
     assert kept == ["aa1.pdf", "cc3.pdf"]
+
+
+def fail_in_worker(document):
+    raise TypesetError("3 characters of the module did not fit its box", article="p3-market")
+
+
+def die_in_worker(document):
+    os._exit(9)
+
+
+def test_an_error_in_a_worker_is_reported_as_in_one_process(issue_copy, tmp_path,
+                                                            monkeypatch):
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(weasy, "render_part", fail_in_worker)
+    with pytest.raises(TypesetError) as error:
+        build(issue_copy, tmp_path / "out", formats=("pdf",), jobs=2)
+    assert error.value.article == "p3-market" and "did not fit" in str(error.value)
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(issue_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(weasy, "render_part", die_in_worker)
+    with pytest.raises(TypesetError, match="worker process died"):
+        build(issue_copy, tmp_path / "out", formats=("pdf",), jobs=2)
