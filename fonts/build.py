@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.feaLib.builder import addOpenTypeFeaturesFromString
 from fontTools.misc.timeTools import epoch_diff
 from fontTools.ttLib import TTCollection, TTFont
 
@@ -188,6 +189,41 @@ def rename_wenkai(font):
                 raise SystemExit(f"reserved name left in name ID {record.nameID}: {text}")
 
 
+# Full-width marks whose blank half the CJK engine may take (PA-1, PA-2, PA-3):
+# closing marks and pauses have it on the right, opening marks on the left.
+HALT_RIGHT = "，。、；：！？）】》」』〕〗〉］｝"
+HALT_LEFT = "（【《「『〔〖〈［｛"
+
+
+def add_halt(font):
+    """Give a face without GPOS the OpenType `halt` feature (half-width marks).
+
+    LXGW WenKai has none, so Kai text (captions, bylines, quotations) could not
+    compress its punctuation.  Its full-width marks sit in one half of the em, like
+    the Noto faces', so `halt` takes 500 units off the blank half: the advance of a
+    closing mark, the advance and placement of an opening one.  Only marks that are
+    a full em wide are touched.
+    """
+    if "GPOS" in font:
+        raise SystemExit("add_halt: the face already has a GPOS table")
+    cmap, metrics = font.getBestCmap(), font["hmtx"]
+    upem = font["head"].unitsPerEm
+
+    def glyphs(marks):
+        names = [cmap[ord(m)] for m in marks if ord(m) in cmap]
+        return " ".join(n for n in names if metrics[n][0] == upem)
+
+    half = upem // 2
+    rules = [f"pos [{names}] {value};" for names, value in (
+        (glyphs(HALT_RIGHT), f"<0 0 -{half} 0>"),
+        (glyphs(HALT_LEFT), f"<-{half} 0 -{half} 0>")) if names]
+    if not rules:
+        return  # a subset without full-width marks (fonts/build.py --chars)
+    addOpenTypeFeaturesFromString(font, tables=["GPOS"], features=(
+        "languagesystem DFLT dflt;\nlanguagesystem hani dflt;\n"
+        "feature halt {\n" + "\n".join(rules) + "\n} halt;\n"))
+
+
 def build_face(out_path, source, family, chars=None):
     """Subset one face of `source` to `chars` (default: GBK + non-ideographs).
 
@@ -210,6 +246,7 @@ def build_face(out_path, source, family, chars=None):
 
     if family == "LXGW WenKai":
         rename_wenkai(font)
+        add_halt(font)
     if "CFF " in font:
         # The TTC's faces share one CFF whose FontName is the JP face's;
         # a standalone OTF should carry its own PostScript name (ID 6).

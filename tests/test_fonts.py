@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -103,6 +104,24 @@ def test_no_aalt_or_locl(name):
 def test_noto_keeps_east_asian_spacing(name):
     assert {"halt", "vhal", "palt", "vpal", "kern"} <= feature_tags(load(name), "GPOS")
     assert "vert" in feature_tags(load(name), "GSUB")
+
+
+def test_kai_gets_a_halt_feature_of_its_own():
+    """WenKai has no GPOS; build.py adds `halt` so Kai text compresses its marks too:
+    a closing mark loses its right half, an opening one its left half."""
+    font = load("YuquanKai-Regular.ttf")
+    assert "halt" in feature_tags(font, "GPOS")
+    assert {"calt", "vert"} <= feature_tags(font, "GSUB")  # the original's kept
+    face = hb.Face(hb.Blob.from_file_path(str(FONTS / "YuquanKai-Regular.ttf")))
+    shaped = {}
+    for features in ({}, {"halt": True}):
+        buffer = hb.Buffer()
+        buffer.add_str("。（字")
+        buffer.guess_segment_properties()
+        hb.shape(hb.Font(face), buffer, features)
+        shaped[bool(features)] = [(p.x_advance, p.x_offset) for p in buffer.glyph_positions]
+    assert shaped[False] == [(1000, 0), (1000, 0), (1000, 0)]
+    assert shaped[True] == [(500, 0), (500, -500), (1000, 0)]
 
 
 def test_build_is_reproducible(tmp_path):
