@@ -13,6 +13,7 @@ Usage: python fonts/build.py [--out DIR] [--chars TEXT]
 """
 
 import argparse
+import copy
 import os
 import sys
 import time
@@ -191,8 +192,52 @@ def rename_wenkai(font):
 
 # Full-width marks whose blank half the CJK engine may take (PA-1, PA-2, PA-3):
 # closing marks and pauses have it on the right, opening marks on the left.
-HALT_RIGHT = "，。、；：！？）】》」』〕〗〉］｝"
-HALT_LEFT = "（【《「『〔〖〈［｛"
+HALT_RIGHT = "，。、；：！？）】》」』〕〗〉］｝”’"
+HALT_LEFT = "（【《「『〔〖〈［｛“‘"
+
+# Quotation marks, set full-width in Chinese text with their ink where the Noto SC
+# faces put it: an opening mark in the right half of the em, a closing one in the left,
+# QUOTE_EDGE units from the edge.
+QUOTE_SIDES = {"“": "right", "‘": "right", "”": "left", "’": "left"}
+QUOTE_EDGE = 80
+
+
+def full_width_quotes(font):
+    """Map “”‘’ to full-width copies of the face's own quotation marks.
+
+    LXGW WenKai's curly quotes are proportional (350 units, shared with Latin text),
+    so in Kai a Chinese quotation took a third of the room it takes in Song and Hei,
+    and a pair like "。”" could not be set to 1.5 em (PA-1). Simplified Chinese fonts
+    map these code points to full-width forms; so does Yuquan Kai now.
+    """
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    upem = font["head"].unitsPerEm
+    order = list(font.getGlyphOrder())
+    cmap = font.getBestCmap()
+    added = {}
+    for mark, side in QUOTE_SIDES.items():
+        source = cmap.get(ord(mark))
+        if source is None or hmtx[source][0] == upem or glyf[source].isComposite():
+            continue
+        glyph = copy.deepcopy(glyf[source])
+        glyph.recalcBounds(glyf)
+        width = glyph.xMax - glyph.xMin
+        left = upem - QUOTE_EDGE - width if side == "right" else QUOTE_EDGE
+        glyph.coordinates.translate((left - glyph.xMin, 0))
+        glyph.recalcBounds(glyf)
+        name = f"{source}.full"
+        order.append(name)
+        glyf.glyphs[name] = glyph
+        hmtx[name] = (upem, glyph.xMin)
+        if "vmtx" in font:
+            font["vmtx"][name] = font["vmtx"][source]
+        added[ord(mark)] = name
+    font.setGlyphOrder(order)
+    glyf.glyphOrder = order
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap.update({code: name for code, name in added.items()
+                               if code in table.cmap})
 
 
 def add_halt(font):
@@ -246,6 +291,7 @@ def build_face(out_path, source, family, chars=None):
 
     if family == "LXGW WenKai":
         rename_wenkai(font)
+        full_width_quotes(font)
         add_halt(font)
     if "CFF " in font:
         # The TTC's faces share one CFF whose FontName is the JP face's;

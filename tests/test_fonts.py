@@ -107,8 +107,9 @@ def test_noto_keeps_east_asian_spacing(name):
 
 
 def test_kai_gets_a_halt_feature_of_its_own():
-    """WenKai has no GPOS; build.py adds `halt` so Kai text compresses its marks too:
-    a closing mark loses its right half, an opening one its left half."""
+    """WenKai has no GPOS and proportional curly quotes; build.py makes the quotes
+    full-width and adds `halt`, so Kai text compresses its marks too: a closing mark
+    loses its right half, an opening one its left half."""
     font = load("YuquanKai-Regular.ttf")
     assert "halt" in feature_tags(font, "GPOS")
     assert {"calt", "vert"} <= feature_tags(font, "GSUB")  # the original's kept
@@ -116,12 +117,12 @@ def test_kai_gets_a_halt_feature_of_its_own():
     shaped = {}
     for features in ({}, {"halt": True}):
         buffer = hb.Buffer()
-        buffer.add_str("。（字")
+        buffer.add_str("。（字“”")
         buffer.guess_segment_properties()
         hb.shape(hb.Font(face), buffer, features)
         shaped[bool(features)] = [(p.x_advance, p.x_offset) for p in buffer.glyph_positions]
-    assert shaped[False] == [(1000, 0), (1000, 0), (1000, 0)]
-    assert shaped[True] == [(500, 0), (500, -500), (1000, 0)]
+    assert shaped[False] == [(1000, 0)] * 5  # quotes full-width, as in the Noto SC faces
+    assert shaped[True] == [(500, 0), (500, -500), (1000, 0), (500, -500), (500, 0)]
 
 
 def test_build_is_reproducible(tmp_path):
