@@ -37,14 +37,15 @@ STRESS = [
 MEASURES = [5, 8, 13, 20]
 
 
-def stress_pdf(tmp_path: Path, measures=MEASURES) -> Path:
+def stress_pdf(tmp_path: Path, measures=MEASURES,
+               font: str = "NotoSerifCJKsc-Regular.otf") -> Path:
     paragraphs = [rules.last_line_guard(cjk.prepare_text(text)) for text in STRESS]
     columns = "".join(  # side by side, one column per measure
         f'<div style="width: {m * 9}pt; flex: none">'
         + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>" for m in measures)
     html = f'<html lang="zh-CN"><body>{columns}</body></html>'
     css = (f'@font-face {{ font-family: "TS Song"; src: url({FONTS_DIR.as_uri()}/'
-           'NotoSerifCJKsc-Regular.otf); } @page { size: 600pt 1600pt; margin: 20pt } '
+           f'{font}); }} @page {{ size: 600pt 1600pt; margin: 20pt }} '
            'body { display: flex; gap: 18pt; font: 9pt/13.5pt "TS Song"; '
            'text-align: justify } p { margin: 0; text-indent: 2em }')
     path = tmp_path / "stress.pdf"
@@ -77,6 +78,16 @@ def test_kin1_kin2_unit1_no_forbidden_line_edges(stress):
 def test_pa1_adjacent_marks_are_compressed(stress):
     assert stress.pairs >= 20
     assert stress.pairs_compressed == stress.pairs
+
+
+def test_kai_text_compresses_its_marks_and_stays_flush(tmp_path):
+    """Yuquan Kai (captions, bylines, quotations) has a halt feature and full-width
+    quotes of its own (fonts/build.py), so the engine treats it as it treats Song."""
+    report = check(stress_pdf(tmp_path, measures=[13, 20], font="YuquanKai-Regular.ttf"))
+    assert report.pairs >= 20 and report.pairs_compressed == report.pairs
+    assert report.flush == report.justified > 15
+    for rule in ("KIN-1", "KIN-2", "UNIT-1", "ORP-1"):
+        assert report.violations.get(rule, []) == [], rule
 
 
 def test_orp1_no_single_character_last_lines(stress):

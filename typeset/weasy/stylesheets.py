@@ -13,14 +13,16 @@ a forked worker (:mod:`typeset.parallel`) inherits the parent's and must not del
 the parent's folder, while what a worker makes itself goes when the worker exits.
 
 The key holds the times and sizes of the font files: a font replaced under the same
-name during ``typeset build --watch`` is loaded anew, and the CJK engine's measurements
-made with the old one are dropped (:func:`typeset.weasy.cjk_patch.forget`).
+name during ``typeset build --watch`` is loaded anew. The CJK engine's measurements,
+kept by font family, are dropped whenever the fonts change
+(:func:`typeset.weasy.cjk_patch.forget`).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import weakref
 from multiprocessing import util
 from pathlib import Path
 from shutil import rmtree
@@ -45,17 +47,26 @@ class _Fonts(FontConfiguration):
 
 
 def stylesheet(css: str, base: Path, roots: tuple[Path, ...]):
-    """(weasyprint.CSS, FontConfiguration) for ``css``, parsed once per font state."""
+    """(weasyprint.CSS, FontConfiguration) for ``css``, parsed once per font state.
+
+    The CJK engine keeps widths by font family; when a document comes with another
+    FontConfiguration (another stylesheet, which may give a family other files) they
+    are dropped, as they are when a font file changes.
+    """
     stamps = _font_stamps(roots)
     if stamps != _seen[0]:
         if _seen[0] is not None:
             _parsed.cache_clear()
-            cjk_patch.forget()
         _seen[0] = stamps
-    return _parsed(css, base, roots, stamps)
+    sheet, fonts = _parsed(css, base, roots, stamps)
+    if _last_fonts[0] is None or _last_fonts[0]() is not fonts:
+        cjk_patch.forget()
+        _last_fonts[0] = weakref.ref(fonts)
+    return sheet, fonts
 
 
 _seen: list = [None]
+_last_fonts: list = [None]
 
 
 @functools.lru_cache(maxsize=4)
