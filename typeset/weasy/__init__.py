@@ -2,13 +2,19 @@
 
 - :mod:`.fontconfig` shuts fontconfig off from system fonts (must run before import);
 - :mod:`.fetcher` is the url_fetcher that only reads from the allowed folders;
+- :mod:`.stylesheets` keeps parsed stylesheets and their fonts between documents;
 - :mod:`.archive` writes PDF/A-3u with metadata and the source attached;
-- :mod:`.cjk_patch` adds Chinese justification and punctuation compression;
-- this module renders HTML to PDF bytes and measures module heights from the layout tree.
+- :mod:`.cjk_patch` adds Chinese justification and punctuation compression, with
+  :mod:`.squeeze` (where a line ends) and :mod:`.lookahead` (one line ahead);
+- :mod:`.columns` sets multi-column bodies once and cuts them into columns;
+- :mod:`.merge` joins pages rendered apart, with one subset of each font;
+- this module renders HTML to PDF bytes and measures module heads and body flows from
+  the layout tree.
 
 WeasyPrint is pinned exactly (pyproject.toml) because :func:`measure_heights` reads its
-layout boxes (``Document.pages[i]._page_box``) and :mod:`.cjk_patch` replaces three of its
-functions; none is public API.
+layout boxes (``Document.pages[i]._page_box``), :mod:`.cjk_patch` replaces four of its
+functions, :mod:`.columns` its multi-column layout and :mod:`.merge` its font cleaning
+while parts are written; none is public API.
 """
 
 from __future__ import annotations
