@@ -188,3 +188,13 @@ def test_a_float_in_a_line_is_left_to_weasyprint(tmp_path):
     text = "榆泉县今冬集中供热覆盖城区全部小区。" * 4
     body, _ = render_body(tmp_path, "", f'<p>{text}<span style="float: left">浮</span>{text}</p>')
     assert not hasattr(body, "typeset_flow")  # stock multi-column code set it
+
+
+def test_the_column_layout_is_installed_and_refuses_another_weasyprint(monkeypatch):
+    from weasyprint.layout import block
+
+    from typeset.weasy import columns
+    assert block.columns_layout is columns.columns_layout
+    monkeypatch.setattr(columns.weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match="written for WeasyPrint 70.0"):
+        columns.install()

@@ -31,12 +31,14 @@ from __future__ import annotations
 import contextlib
 from math import inf
 
+import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column
 from weasyprint.layout.block import block_box_layout, block_level_width
 from weasyprint.layout.percent import percentage
 
 from typeset.layout.balance import Flow, balance
+from typeset.weasy.cjk_patch import WEASYPRINT_VERSION
 
 AVOID = ("avoid", "avoid-column")
 FORCED = {"column", "page", "left", "right", "recto", "verso", "always"}
@@ -46,7 +48,11 @@ _enabled = [True]
 
 
 def install() -> None:
-    """Make WeasyPrint's block layout call :func:`columns_layout`."""
+    """Make WeasyPrint's block layout call :func:`columns_layout` (on the pinned
+    version only: the cut relies on its box structure and private layout functions)."""
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise RuntimeError(f"typeset's column layout is written for WeasyPrint "
+                           f"{WEASYPRINT_VERSION}, found {weasyprint.__version__}")
     block.columns_layout = columns_layout
 
 
