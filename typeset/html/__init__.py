@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from typeset import FONTS_DIR, STYLES_DIR, cjk
-from typeset.cjk.rules import split_before_mark
+from typeset.cjk.rules import halt_pairs, split_before_mark
 from typeset.layout import PageLayout
 from typeset.layout.jumps import is_continuation
 from typeset.layout.measure import picture_size
@@ -168,6 +169,14 @@ def _figure_height(root: Path, image: str, width: float, style: Style) -> float:
     return max(1, round(width * pixel_height / pixel_width / line)) * line
 
 
+def _halt_marks(text: str) -> markupsafe.Markup:
+    """``text`` with each mark that PA-1 sets half-width in ``<span class="halt">``."""
+    halted = set(halt_pairs(text))
+    return markupsafe.Markup("").join(
+        markupsafe.Markup('<span class="halt">{}</span>').format(char) if index in halted
+        else markupsafe.escape(char) for index, char in enumerate(text))
+
+
 @lru_cache(maxsize=8)
 def _environment(folder: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
@@ -179,5 +188,6 @@ def _environment(folder: Path) -> jinja2.Environment:
     # Titles (PDF bookmarks, EPUB navigation) carry the text without the invisible
     # joiners and breaks the cjk stage put in for line breaking.
     env.filters["visible"] = cjk.visible
+    env.filters["halt_marks"] = _halt_marks
     env.globals["split_before_mark"] = split_before_mark
     return env
