@@ -65,20 +65,32 @@ def finish(img: Image.Image, name: str) -> None:
     print(f"{path.relative_to(OUT.parent.parent)}  {path.stat().st_size // 1024} kB")
 
 
-def lead_heating() -> None:
-    """Winter morning in a residential district: blocks, heat plant chimney, snow."""
-    rng = random.Random(20261127)
+def canvas(seed: int):
+    """A supersampled picture to draw on: (random numbers, image, drawing, width, height).
+    Each picture has its own seed, so the same script draws the same pictures."""
     w, h = W * SS, H * SS
     img = Image.new("RGB", (w, h))
-    d = ImageDraw.Draw(img, "RGBA")
+    return random.Random(seed), img, ImageDraw.Draw(img, "RGBA"), w, h
+
+
+def ridge(draw, rng, horizon: int, width: int, peaks: int, low: int, high: int, fill):
+    """A line of hills on the horizon, ``peaks`` + 1 points between ``low`` and ``high``
+    above it; returns the outline."""
+    points = [(0, horizon)]
+    for i in range(peaks + 1):
+        points.append((i * width / peaks, horizon - rng.randint(low, high)))
+    points.append((width, horizon))
+    draw.polygon(points, fill=fill)
+    return points
+
+
+def lead_heating() -> None:
+    """Winter morning in a residential district: blocks, heat plant chimney, snow."""
+    rng, img, d, w, h = canvas(20261127)
     horizon = int(h * 0.66)
     vgradient(d, (0, 0, w, horizon), (126, 158, 196), (238, 214, 196))
     # distant snowy mountains
-    pts = [(0, horizon)]
-    for i in range(13):
-        pts.append((i * w / 12, horizon - rng.randint(140, 330)))
-    pts.append((w, horizon))
-    d.polygon(pts, fill=(196, 206, 222))
+    ridge(d, rng, horizon, w, 12, 140, 330, (196, 206, 222))
     # heat plant: chimney and steam
     cx = int(w * 0.80)
     d.rectangle([cx - 150, horizon - 260, cx + 170, horizon], fill=(150, 152, 160))
@@ -133,10 +145,7 @@ def lead_heating() -> None:
 
 def brief_training() -> None:
     """Classroom from the back: screen and banner, trainees in rows, two role-players."""
-    rng = random.Random(1120)
-    w, h = W * SS, H * SS
-    img = Image.new("RGB", (w, h))
-    d = ImageDraw.Draw(img, "RGBA")
+    rng, img, d, w, h = canvas(1120)
     floor_y = int(h * 0.58)
     vgradient(d, (0, 0, w, floor_y), (226, 220, 206), (240, 236, 226))
     vgradient(d, (0, floor_y, w, h), (170, 136, 104), (120, 92, 70))
@@ -176,10 +185,7 @@ def brief_training() -> None:
 
 def brief_lecture() -> None:
     """Residential courtyard: sky, house, tree, residents on stools around a speaker."""
-    rng = random.Random(1121)
-    w, h = W * SS, H * SS
-    img = Image.new("RGB", (w, h))
-    d = ImageDraw.Draw(img, "RGBA")
+    rng, img, d, w, h = canvas(1121)
     ground_y = int(h * 0.56)
     vgradient(d, (0, 0, w, ground_y), (150, 186, 222), (226, 234, 240))
     # house with a flat roof, blue door and windows
@@ -227,18 +233,11 @@ def brief_lecture() -> None:
 
 def p3_water() -> None:
     """Water plant in early winter: clarifier tanks, clear-water pool, a worker sampling."""
-    rng = random.Random(1125)
-    w, h = W * SS, H * SS
-    img = Image.new("RGB", (w, h))
-    d = ImageDraw.Draw(img, "RGBA")
+    rng, img, d, w, h = canvas(1125)
     horizon = int(h * 0.48)
     vgradient(d, (0, 0, w, horizon), (112, 156, 206), (214, 228, 240))
     # bare brown hills with snow on the tops
-    pts = [(0, horizon)]
-    for i in range(10):
-        pts.append((i * w / 9, horizon - rng.randint(90, 230)))
-    pts.append((w, horizon))
-    d.polygon(pts, fill=(168, 150, 130))
+    pts = ridge(d, rng, horizon, w, 9, 90, 230, (168, 150, 130))
     for x, y in pts[1:-1]:
         d.polygon([(x - 70, y + 40), (x, y), (x + 70, y + 40)], fill=(240, 242, 246))
     # plant building with a blue roof band and tall windows
@@ -293,10 +292,7 @@ def p3_water() -> None:
 
 def p3_market() -> None:
     """Farmers' market under a red awning: crates of cabbages, potatoes, carrots, shoppers."""
-    rng = random.Random(1126)
-    w, h = W * SS, H * SS
-    img = Image.new("RGB", (w, h))
-    d = ImageDraw.Draw(img, "RGBA")
+    rng, img, d, w, h = canvas(1126)
     ground_y = int(h * 0.60)
     # hall interior: steel roof trusses and skylight
     vgradient(d, (0, 0, w, ground_y), (196, 206, 214), (226, 224, 216))
