@@ -184,6 +184,7 @@ def _environment(folder: Path) -> jinja2.Environment:
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["measure_id"] = measure_id
     env.globals["flow_id"] = flow_id
+    env.globals["columns_beside"] = side_span  # one definition for measuring and pages
     env.globals["continued"] = is_continuation
     # Titles (PDF bookmarks, EPUB navigation) carry the text without the invisible
     # joiners and breaks the cjk stage put in for line breaking.
