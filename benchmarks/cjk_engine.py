@@ -24,7 +24,7 @@ def build_once(issue=SAMPLE_ISSUE) -> float:
     with tempfile.TemporaryDirectory() as cache:
         os.environ["TYPESET_CACHE_DIR"] = cache
         start = time.perf_counter()
-        pdf.write(prepare(readers.read(issue), load_style()))
+        pdf.write(prepare(readers.read(issue), load_style(), print_pages=True))
         return time.perf_counter() - start
 
 

@@ -148,29 +148,37 @@ def full_build(folder: Path, out: Path, formats=("pdf", "epub"),
 
 def stages(folder: Path, temporary: Path) -> tuple[dict[str, float], object]:
     """Each pipeline stage timed on its own, as :func:`typeset.build.prepare` and the
-    writers chain them, on a fresh cache; returns the times and the job."""
+    writers chain them, on fresh caches; returns the times and the job.
+
+    The build runs layout and printing together, page by page (:mod:`typeset.pipeline`),
+    so that a page prints the bodies measured for it: "layout + print" is that, and
+    "layout" and "print" are the two apart, where each body is set twice.
+    """
     from dataclasses import replace
 
-    from typeset import cjk, fonts, html, layout, readers
-    from typeset.build import build_time, measurer
+    from typeset import cjk, fonts, html, pipeline, readers
+    from typeset.build import build_time
     from typeset.style import load_style
-    from typeset.writers import Job, epub, pdf
+    from typeset.writers import Job, epub, pages, pdf
 
     style = load_style()
     times = {}
     times["read"], source = timed(lambda: readers.read(folder))
     times["cjk"], issue = timed(lambda: cjk.apply(source.issue))
     times["fonts"], _ = timed(lambda: fonts.check_coverage(issue, style))
-    fresh_cache(temporary)
-    times["layout cold"], layouts = timed(
-        lambda: layout.place(issue, style, measurer(issue, source.root, style)))
-    times["layout warm"], _ = timed(
-        lambda: layout.place(issue, style, measurer(issue, source.root, style)))
     job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),
-              layouts=layouts, source_issue=source.issue)
+              layouts=[], source_issue=source.issue)
+    fresh_cache(temporary)
+    times["layout"], layouts = timed(lambda: pipeline.lay_out(issue, source.root, style))
+    times["layout again"], _ = timed(lambda: pipeline.lay_out(issue, source.root, style))
+    job = replace(job, layouts=layouts)
     times["html"], _ = timed(lambda: html.print_document(
         issue, source.root, layouts, style, job.created))
-    times["pdf"], printed = timed(lambda: pdf.write(job))
+    times["print"], _ = timed(lambda: pages.render(job, pages.documents(job)))
+    fresh_cache(temporary)
+    times["layout + print"], _ = timed(lambda: pipeline.lay_out(
+        issue, source.root, style, printer=pages.printer(job)))
+    times["join"], printed = timed(lambda: pdf.write(job))
     print(f"  print PDF: {page_count(printed)} pages")
     times["epub"], _ = timed(lambda: epub.write(replace(job, embed_fonts=True)))
     return times, job
@@ -272,10 +280,10 @@ def run(pages: int) -> dict[str, float]:
         print(f"  full build (PDF + EPUB), 1 job, cold caches: {full:.1f} s, "
               f"peak RSS {full_rss:.0f} MB")
         times, job = stages(folder, Path(temporary))
-        total = sum(t for name, t in times.items() if name != "layout warm")
         print("  stages: " + ", ".join(f"{name} {t:.2f} s" for name, t in times.items()))
-        print(f"  stages summed (cold layout): {total:.1f} s; measuring ≈ "
-              f"{times['layout cold'] - times['layout warm']:.1f} s of the cold layout")
+        print(f"  measuring ≈ {times['layout'] - times['layout again']:.1f} s of the layout; "
+              f"layout and print apart {times['layout'] + times['print']:.1f} s, together "
+              f"{times['layout + print']:.1f} s")
         if not same_layouts(out, job):
             print("  note: the stage run planned the pages differently from the full build")
         bare, bare_pages = bare_render(job)

@@ -16,7 +16,8 @@ import tempfile
 import time
 
 from typeset import SAMPLE_ISSUE, cjk, layout, readers
-from typeset.build import build_time, measurer
+from typeset.build import build_time
+from typeset.pipeline import measurer
 from typeset.style import load_style
 from typeset.writers import Job, pdf
 

@@ -1,9 +1,12 @@
-"""Pages rendered apart: the same bytes on any number of jobs, a re-proof renders only
-the pages an edit touches, and ``--watch`` builds again on a change (issue 7)."""
+"""Pages rendered apart: the same bytes on any number of jobs, each body set once, a
+re-proof renders only the pages an edit touches, and ``--watch`` builds again on a
+change (issue 7)."""
 
 from __future__ import annotations
 
+import collections
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -12,7 +15,8 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from typeset import SAMPLE_ISSUE, cache, weasy
+from typeset import SAMPLE_ISSUE, cache, readers, weasy
+from typeset.weasy import columns
 from typeset.build import build
 from typeset.cli import main
 from typeset.errors import TypesetError
@@ -27,6 +31,29 @@ def test_two_jobs_write_the_same_bytes_as_one(tmp_path, monkeypatch):
         outputs[jobs] = {p.name: p.read_bytes() for p in paths}
     assert outputs[1] == outputs[2]
     assert (tmp_path / "cache-2" / "pages").is_dir()  # the pages were rendered, not reused
+
+
+def test_a_page_prints_the_bodies_measured_for_it(tmp_path, monkeypatch):
+    """A cold build sets each body once: its page prints the flow its measuring sheet
+    set. Printed again from cached heights, every body set anew, it is the same bytes."""
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
+    settings = collections.Counter()
+    original = columns._set
+
+    def counting(context, box, *args):
+        if box.element.get("data-flow"):  # (a head measured alone has an empty body)
+            settings[box.element.get("data-flow")] += 1
+        return original(context, box, *args)
+    monkeypatch.setattr(columns, "_set", counting)
+    kept = build(SAMPLE_ISSUE, tmp_path / "kept", formats=("pdf",)).paths[0].read_bytes()
+    assert settings and set(settings.values()) == {1}, settings
+    measured = set(settings)
+    shutil.rmtree(tmp_path / "cache" / "pages")
+    settings.clear()
+    anew = build(SAMPLE_ISSUE, tmp_path / "anew", formats=("pdf",)).paths[0].read_bytes()
+    printed = len(readers.read(SAMPLE_ISSUE).issue.articles)
+    assert set(settings) <= measured and len(settings) == printed  # each set anew
+    assert anew == kept
 
 
 def page_texts(pdf_path) -> list[str]:

@@ -49,9 +49,9 @@ def renders():
     counted = collections.Counter()
     original = weasy.measure_heights
 
-    def counting(doc):
+    def counting(doc, keep_flows=False):
         counted["renders"] += 1
-        return original(doc)
+        return original(doc, keep_flows)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(weasy, "measure_heights", counting)
         yield counted
@@ -161,9 +161,11 @@ def test_too_long_without_jump_names_article_and_lines(small_issue, tmp_path, ca
     assert not (tmp_path / "out").exists()
 
 
-def test_jump_continues_on_the_named_page(small_issue, tmp_path, cache):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_jump_continues_on_the_named_page(small_issue, tmp_path, cache, jobs):
+    """On two jobs, page 2 waits for page 1, which sends it the continuation."""
     folder = long_issue(small_issue, jump=True)
-    pdf = build(folder, tmp_path / "out", formats=("pdf",)).paths[0]
+    pdf = build(folder, tmp_path / "out", formats=("pdf",), jobs=jobs).paths[0]
     first, second = (squeeze(t) for t in pdf_pages_text(pdf))
     assert "（下转第2版）" in first and "（上接第1版）" in second
     assert "一篇很长的稿件" in second  # the headline repeated over the continuation

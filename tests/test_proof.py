@@ -9,7 +9,7 @@ import pytest
 from typeset import SAMPLE_ISSUE
 from typeset.build import build
 from typeset.readers import read
-from typeset.writers.pdf import proof_version
+from typeset.writers.pages import proof_version
 
 MM = 72 / 25.4
 BLEED = 12 * MM

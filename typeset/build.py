@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from typeset import cache, cjk, fonts, html, layout, parallel, readers, weasy
+from typeset import cache, cjk, fonts, layout, pipeline, readers
 from typeset.cache import write_atomic
 from typeset.errors import TypesetError
-from typeset.layout.balance import balance
-from typeset.model import Article, Issue
+from typeset.model import Issue
 from typeset.style import Style, load_style
-from typeset.writers import Job, epub, pdf
+from typeset.writers import Job, epub, pages, pdf
 
 WRITERS = {"pdf": pdf, "epub": epub}
 
@@ -53,8 +52,9 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
         raise TypesetError(f"unknown mode {mode}; known: {', '.join(pdf.MODES)}")
     source = readers.read(path)
     try:
-        job = replace(prepare(source, load_style(style_name), jobs), mode=mode,
-                      watermark=watermark, embed_fonts=embed_fonts, outline=outline)
+        job = prepare(source, load_style(style_name), jobs, mode=mode, watermark=watermark,
+                      embed_fonts=embed_fonts, outline=outline,
+                      print_pages="pdf" in formats and mode != "archive")
         outputs = {out_dir / f"{job.issue.slug}{WRITERS[f].SUFFIX}": WRITERS[f].write(job)
                    for f in formats}
         if "pdf" in formats:
@@ -78,56 +78,22 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
     return Result(list(outputs), job.layouts)
 
 
-def prepare(source: readers.Source, style: Style, jobs: int = 1) -> Job:
+def prepare(source: readers.Source, style: Style, jobs: int = 1, *, mode: str = "print",
+            watermark: bool = False, embed_fonts: bool = False, outline: bool = False,
+            print_pages: bool = False) -> Job:
     """Run the text and layout stages: everything a writer needs.
 
     The layout runs even for an EPUB alone: the EPUB's cover is the printed front page.
+    ``print_pages`` prints each page as it is laid out (:mod:`typeset.pipeline`): the
+    PDF writer then finds them in the page cache.
     """
     issue = cjk.apply(source.issue)
     fonts.check_coverage(issue, style)
-    layouts = layout.place(issue, style, measurer(issue, source.root, style, jobs))
-    return Job(issue=issue, root=source.root, style=style, created=build_time(issue),
-               layouts=layouts, source_issue=source.issue, jobs=jobs)
-
-
-#: Articles per measuring document: a document's memory grows with its text, and the
-#: documents are what ``--jobs`` shares out. Heights do not depend on the grouping.
-MEASURE_CHUNK = 4
-
-
-def measurer(issue: Issue, root: Path, style: Style, jobs: int = 1) -> layout.Measure:
-    """The layout stage's measure function: WeasyPrint passes over all modules not yet
-    in the disk cache (:mod:`typeset.layout.measure`), on ``jobs`` processes.
-
-    The pass sets each module's head at every span wanted and its body once; the body's
-    height at a span is its flow balanced over the columns the body has there, exactly
-    as the renderer will cut it (:mod:`typeset.layout.balance`).
-    """
-    def measure(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
-        chunks = [html.measure_document(issue, root, chunk, style)
-                  for chunk in _chunks(wanted, MEASURE_CHUNK)]
-        heads, flows = {}, {}
-        warm = lambda: weasy.warm(html.warm_document(chunks[0], style))  # noqa: E731
-        for sheet in parallel.run(weasy.measure_heights, chunks, jobs, warm):
-            heads |= sheet.heads
-            flows |= sheet.flows
-        heights = {}
-        for article, span in wanted:
-            head, row = heads[html.measure_id(article.id, span)]
-            flow = flows[html.flow_id(article.id, html.flow_inline(article, span))]
-            body, _ = balance(flow, span - html.side_span(article, span))
-            heights[(article.id, span)] = head - row + max(row, body)
-        return heights
-    return layout.measure.cached(measure, style, root, issue.language)
-
-
-def _chunks(wanted: list[tuple[Article, int]], size: int) -> list[list[tuple[Article, int]]]:
-    """``wanted`` in groups of at most ``size`` articles, in order."""
-    groups: dict[str, list[tuple[Article, int]]] = {}
-    for article, span in wanted:
-        groups.setdefault(article.id, []).append((article, span))
-    lists = list(groups.values())
-    return [sum(lists[i:i + size], []) for i in range(0, len(lists), size)]
+    job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),
+              layouts=[], source_issue=source.issue, mode=mode, watermark=watermark,
+              embed_fonts=embed_fonts, outline=outline, jobs=jobs)
+    printer = pages.printer(job) if print_pages else None
+    return replace(job, layouts=pipeline.lay_out(issue, source.root, style, jobs, printer))
 
 
 def pages_png(pdf_bytes: bytes, scale: float = 0.5) -> list[bytes]:

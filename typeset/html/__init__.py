@@ -8,6 +8,7 @@ e-book shows is the same copy. Templates write XHTML-compatible markup for that 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -79,7 +80,7 @@ def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]]
     html = env.get_template("measure.html.j2").render(
         issue=issue, wanted=wanted, flows=list(flows.values()), style=style, grid=style.grid,
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
-    return HtmlDocument(html, root, _css(env, style, measuring=True), style.folder,
+    return HtmlDocument(html, root, _css(env, style), style.folder,
                         _roots(root), style.latin_spacing_em)
 
 
@@ -139,6 +140,15 @@ def flow_id(article_id: str, inline: bool) -> str:
     return f"{article_id}--flow{'-inline' if inline else ''}"
 
 
+def flow_key(article: Article, figures: list) -> str:
+    """What a body's flow is made of: the article as set, with or without the one-column
+    figures in it. The renderer keeps a flow measured for a page under this key and
+    prints it instead of setting the text again (:func:`typeset.weasy.columns.keeping`)."""
+    digest = hashlib.sha256(article.model_dump_json().encode("utf-8"))
+    digest.update(b"|with figures" if figures else b"|")
+    return digest.hexdigest()[:32]
+
+
 def flow_inline(article: Article, span: int) -> bool:
     """Whether the body's flow holds the one-column figures at ``span``: they stand in
     the text of a wider module, and are the module's own figure when it spans one."""
@@ -155,11 +165,10 @@ def _roots(root: Path) -> list[Path]:
     return [root, STYLES_DIR, FONTS_DIR]
 
 
-def _css(env: jinja2.Environment, style: Style, measuring: bool = False) -> str:
+def _css(env: jinja2.Environment, style: Style) -> str:
     margin_x, margin_y = style.margins_pt
     return env.get_template("print.css.j2").render(
-        style=style, grid=style.grid, margin_x=margin_x, margin_y=margin_y,
-        measuring=measuring)
+        style=style, grid=style.grid, margin_x=margin_x, margin_y=margin_y)
 
 
 def _figure_height(root: Path, image: str, width: float, style: Style) -> float:
@@ -184,6 +193,7 @@ def _environment(folder: Path) -> jinja2.Environment:
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["measure_id"] = measure_id
     env.globals["flow_id"] = flow_id
+    env.globals["flow_key"] = flow_key
     env.globals["columns_beside"] = side_span  # one definition for measuring and pages
     env.globals["continued"] = is_continuation
     # Titles (PDF bookmarks, EPUB navigation) carry the text without the invisible

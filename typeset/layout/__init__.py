@@ -37,36 +37,50 @@ __all__ = ["Measure", "ModuleBox", "PageLayout", "place", "whole_lines"]
 LEAD_SPANS, BRIEF_SPANS, OTHER_SPANS = range(4, 9), range(1, 6), range(2, 7)
 
 
-def place(issue: Issue, style: Style, measure: Measure) -> list[PageLayout]:
-    """Lay out every page of ``issue``; raise if an article does not fit its page.
+#: Where a jump's continuation goes: (the page number it continues on, the continuation
+#: with its placement there).
+Jumped = tuple[int, tuple[Article, Placement]]
 
-    Every candidate (article, span) of the issue is measured in one call; the first parts
-    and continuations of jumps are measured as they are made.
+
+def place(issue: Issue, style: Style, measure: Measure) -> list[PageLayout]:
+    """Lay out every page of ``issue`` in order; raise if an article does not fit its page.
+
+    :mod:`typeset.pipeline` runs :func:`place_page` the same way, page by page on
+    several processes.
     """
-    grid = style.grid
-    wanted = [(issue.article(p.id), span) for page in issue.pages
-              for rank, p in enumerate(ranked(page))
-              for span in spans(issue.article(p.id), p, rank == 0 and not pinned_any(page),
-                                grid)]
-    heights = measure(wanted)
     continued: dict[int, list[tuple[Article, Placement]]] = {}
     layouts = []
     for index, page in enumerate(issue.pages):
-        where = f"pages[{index}]"
-        arrivals = continued.pop(page.number, [])
-        if arrivals:
-            extra = [(a, s) for a, p in arrivals for s in spans(a, p, False, grid)]
-            heights |= measure(extra)
-        if all(p.pinned for p in page.articles) and not arrivals:
-            layouts.append(stack_pinned(issue, page, style, heights, where))
-            continue
-        layout, jumped = remembered_plan(issue, page, style, heights, arrivals, measure,
-                                         where)
+        layout, jumped = place_page(issue, index, style, measure,
+                                    continued.pop(page.number, []))
         layouts.append(layout)
-        for placement, continuation in jumped:
-            continued.setdefault(placement.jump_to, []).append(
-                (continuation, Placement(id=continuation.id, priority=-10**6)))
+        for number, arrival in jumped:
+            continued.setdefault(number, []).append(arrival)
     return layouts
+
+
+def place_page(issue: Issue, index: int, style: Style, measure: Measure,
+               arrivals: list[tuple[Article, Placement]]) -> tuple[PageLayout, list[Jumped]]:
+    """Lay out page ``index`` with the continuations jumped to it (``arrivals``); return
+    its layout and the continuations it sends on.
+
+    Every candidate (article, span) of the page is measured in one call; the first parts
+    of jumps are measured as they are made.
+    """
+    grid = style.grid
+    page = issue.pages[index]
+    where = f"pages[{index}]"
+    lead = not pinned_any(page)
+    wanted = [(issue.article(p.id), span) for rank, p in enumerate(ranked(page))
+              for span in spans(issue.article(p.id), p, lead and rank == 0, grid)]
+    wanted += [(a, s) for a, p in arrivals for s in spans(a, p, False, grid)]
+    heights = measure(wanted)
+    if all(p.pinned for p in page.articles) and not arrivals:
+        return stack_pinned(issue, page, style, heights, where), []
+    layout, jumped = remembered_plan(issue, page, style, heights, arrivals, measure, where)
+    return layout, [(placement.jump_to, (continuation, Placement(id=continuation.id,
+                                                                 priority=-10**6)))
+                    for placement, continuation in jumped]
 
 
 def remembered_plan(issue: Issue, page: Page, style: Style, heights: dict, arrivals: list,

@@ -1,7 +1,7 @@
 """Measured module heights, cached on disk.
 
 Measuring is a real WeasyPrint render of each module alone (see
-:func:`typeset.build.measurer`), by far the slowest part of planning a page. The planner
+:func:`typeset.pipeline.measurer`), by far the slowest part of planning a page. The planner
 asks for every article at several spans, and a rebuild asks again for the same ones, so
 heights are kept on disk under a key that changes whenever anything that could change the
 height does: the article as set (after the cjk stage) and its pictures' pixel sizes, the

@@ -19,6 +19,7 @@ while parts are written; none is public API.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -141,14 +142,17 @@ class Measured:
     flows: dict[str, Flow]
 
 
-def measure_heights(doc: HtmlDocument) -> Measured:
+def measure_heights(doc: HtmlDocument, keep_flows: bool = False) -> Measured:
     """Measure the heads and flows of a measuring sheet.
 
     Each is set at the width it will have, in a block of its own on a page too tall to
     break, so its height is exactly what it takes on the real page. A flow is what
-    :mod:`.columns` records when it sets a body: its lines' positions.
+    :mod:`.columns` records when it sets a body: its lines' positions. ``keep_flows``
+    keeps the flows' boxes for the next page that prints them (:func:`.columns.keeping`,
+    until :func:`forget_flows`).
     """
-    document = _document(doc)
+    with columns.keeping() if keep_flows else contextlib.nullcontext():
+        document = _document(doc)
     heads: dict[str, tuple[float, float]] = {}
     flows: dict[str, Flow] = {}
     for page in document.pages:
@@ -167,6 +171,11 @@ def measure_heights(doc: HtmlDocument) -> Measured:
                 flows[key] = tuple((top * PT_PER_PX, bottom * PT_PER_PX, breakable)
                                    for top, bottom, breakable in body.typeset_flow)
     return Measured(heads, flows)
+
+
+def forget_flows() -> None:
+    """Drop the flows :func:`measure_heights` kept and no page printed."""
+    columns.forget()
 
 
 def _classes(box) -> list[str]:

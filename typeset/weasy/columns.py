@@ -46,6 +46,11 @@ FORCED = {"column", "page", "left", "right", "recto", "verso", "always"}
 _original = column.columns_layout
 _enabled = [True]
 
+#: Flows set on a measuring sheet and kept for the page that prints them, by the key in
+#: the body's ``data-flow``: {key: (column width, the laid-out flow box)}.
+_kept: dict[str, tuple[float, boxes.BlockBox]] = {}
+_keeping = [False]
+
 
 def install() -> None:
     """Make WeasyPrint's block layout call :func:`columns_layout` (on the pinned
@@ -54,6 +59,28 @@ def install() -> None:
         raise RuntimeError(f"typeset's column layout is written for WeasyPrint "
                            f"{WEASYPRINT_VERSION}, found {weasyprint.__version__}")
     block.columns_layout = columns_layout
+
+
+@contextlib.contextmanager
+def keeping():
+    """Keep the flows set meanwhile (a measuring sheet's) for :func:`columns_layout` to
+    print instead of setting them again, as long as the column width is the same.
+
+    Setting a body's text is most of the cost of a page, and the page pipeline
+    (:mod:`typeset.pipeline`) measures a page's bodies just before it prints them: each
+    body is set once. A kept flow leaves the sheet it was set in, which only its height
+    was wanted from. The key (the article's content) is the template's business.
+    """
+    _keeping[0] = True
+    try:
+        yield
+    finally:
+        _keeping[0] = False
+
+
+def forget() -> None:
+    """Drop the flows kept and not printed (they hold a page's worth of boxes)."""
+    _kept.clear()
 
 
 @contextlib.contextmanager
@@ -89,16 +116,16 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
     width = round(max(0, box.width - (count - 1) * gap) / count, 3)
     top = box.content_box_y()
 
-    in_column, context.in_column = context.in_column, True
-    try:
-        flow_box = column._create_column_box(
-            box, containing_block, [child.copy() for child in box.children], width, top)
-        flow_box, resume_at, next_page, _, _, _ = block_box_layout(
-            context, flow_box, -inf, None, containing_block, True, absolute_boxes,
-            fixed_boxes, [], first_letter_style, first_line_style, discard=False,
-            max_lines=None)
-    finally:
-        context.in_column = in_column
+    key = box.element.get("data-flow") if box.element is not None else None
+    kept = _kept.pop(key, None) if key else None
+    if kept is not None and kept[0] == width:
+        flow_box, resume_at, next_page = kept[1], None, {"break": "any", "page": None}
+        flow_box.translate(box.content_box_x() - flow_box.position_x,
+                           top - flow_box.position_y)
+    else:
+        flow_box, resume_at, next_page = _set(context, box, containing_block, width, top,
+                                              absolute_boxes, fixed_boxes,
+                                              first_letter_style, first_line_style)
     if flow_box is None or resume_at is not None or _unusual(flow_box):
         if flow_box is not None:
             block.remove_placeholders(context, [flow_box], absolute_boxes, fixed_boxes)
@@ -110,6 +137,11 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
     flow: Flow = tuple((a_top - top, a_bottom - top, breakable)
                        for a_top, a_bottom, breakable, _ in atoms)
     height, starts = balance(flow, count)
+    box.typeset_flow = flow
+    if key and _keeping[0]:
+        _kept[key] = (width, flow_box)
+        box.children, box.height = [], height
+        return box, None, next_page, [], False
     columns = []
     for index, start in enumerate(starts):
         end = (starts[index + 1] if index + 1 < len(starts) else len(atoms)) - 1
@@ -126,8 +158,24 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
     box.children = columns
     if box.height == "auto":
         box.height = height
-    box.typeset_flow = flow
     return box, None, next_page, [], False
+
+
+def _set(context, box, containing_block, width: float, top: float, absolute_boxes,
+         fixed_boxes, first_letter_style, first_line_style):
+    """Lay out the children of ``box`` as one column ``width`` wide and endless: the flow.
+    Returns the flow's box, where it stopped (None: it did not) and the next page."""
+    in_column, context.in_column = context.in_column, True
+    try:
+        flow_box = column._create_column_box(
+            box, containing_block, [child.copy() for child in box.children], width, top)
+        flow_box, resume_at, next_page, _, _, _ = block_box_layout(
+            context, flow_box, -inf, None, containing_block, True, absolute_boxes,
+            fixed_boxes, [], first_letter_style, first_line_style, discard=False,
+            max_lines=None)
+    finally:
+        context.in_column = in_column
+    return flow_box, resume_at, next_page
 
 
 def _atoms(flow_box):

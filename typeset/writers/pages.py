@@ -1,7 +1,7 @@
 """Pages rendered one at a time: cached, in parallel, and joined into one PDF.
 
 Each printed page is its own WeasyPrint document. That costs little (the stylesheet and
-fonts are loaded once, :func:`typeset.weasy._stylesheet`) and buys three things:
+fonts are loaded once, :mod:`typeset.weasy.stylesheets`) and buys three things:
 
 - a re-proof renders only the pages whose inputs changed: every page is cached under a
   hash of everything it is made of (its HTML and CSS, the pictures it shows, the style
@@ -9,6 +9,11 @@ fonts are loaded once, :func:`typeset.weasy._stylesheet`) and buys three things:
 - ``--jobs N`` renders pages in N processes (:mod:`typeset.parallel`), and the output
   is the same bytes whatever N is, since the pages are the same documents;
 - memory stays that of one page, however many pages the issue has.
+
+A build prints each page as soon as it is laid out, in the process that measured it
+(:func:`printer`, :mod:`typeset.pipeline`); the PDF writer then finds every page in
+the cache, and renders here only what it does not find (an EPUB's cover, a page whose
+cache entry could not be written).
 
 :func:`typeset.weasy.merge.merge` joins the pages with one copy of each font; the pages
 themselves carry none (:func:`typeset.weasy.render_part`).
@@ -23,21 +28,51 @@ from pathlib import Path
 
 from typeset import cache, html, parallel, weasy
 from typeset.html import HtmlDocument
+from typeset.layout import PageLayout
 from typeset.layout.measure import style_digest
+from typeset.model import Issue
+from typeset.pipeline import Printer
+from typeset.readers.jsonfile import dump_json
 from typeset.writers import Job
 
 #: Pictures a page shows: the ``src`` of its images, relative to the issue folder.
 SOURCES = re.compile(r'\bsrc="([^"]+)"')
 
 
-def documents(job: Job, proof: html.Proof | None = None,
-              numbers: list[int] | None = None) -> list[HtmlDocument]:
+def documents(job: Job, numbers: list[int] | None = None) -> list[HtmlDocument]:
     """One print document per page of ``job`` (those at ``numbers``, 0-based, if given)."""
     chosen = range(len(job.issue.pages)) if numbers is None else numbers
-    return [html.print_document(job.issue.model_copy(update={"pages": [job.issue.pages[i]]}),
-                                job.root, [job.layouts[i]], job.style, job.created,
-                                proof=proof, outline=job.outline)
-            for i in chosen]
+    return [document(job, i, job.layouts[i]) for i in chosen]
+
+
+def document(job: Job, index: int, page_layout: PageLayout) -> HtmlDocument:
+    """The print document of page ``index`` laid out as ``page_layout``."""
+    return html.print_document(job.issue.model_copy(update={"pages": [job.issue.pages[index]]}),
+                               job.root, [page_layout], job.style, job.created,
+                               proof=proof(job), outline=job.outline)
+
+
+def printer(job: Job) -> Printer:
+    """Print each page as the pipeline lays it out (:mod:`typeset.pipeline`), into the
+    page cache, where :func:`render` then finds it. ``job`` needs no layouts."""
+    def print_page(index: int, page_layout: PageLayout) -> None:
+        render(job, [document(job, index, page_layout)])
+    return print_page
+
+
+def proof(job: Job) -> html.Proof | None:
+    """What a page proof adds to each page (``job.mode`` proof), else None."""
+    return html.Proof(proof_version(job.source_issue), job.watermark) \
+        if job.mode == "proof" else None
+
+
+def proof_version(issue: Issue) -> str:
+    """A fingerprint of the issue's copy, printed on proofs.
+
+    Two proofs with the same version show the same copy; any edit changes it. It comes
+    from the input alone, so rebuilding a proof does not make it look like a new one.
+    """
+    return hashlib.sha256(dump_json(issue).encode("utf-8")).hexdigest()[:8]
 
 
 def render(job: Job, pages: list[HtmlDocument]) -> list[bytes]:

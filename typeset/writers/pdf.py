@@ -12,10 +12,7 @@ The same pages make three kinds of PDF (``Job.mode``):
 
 from __future__ import annotations
 
-import hashlib
-
 from typeset import fonts, html, weasy
-from typeset.model import Issue
 from typeset.readers.jsonfile import dump_json
 from typeset.weasy.archive import Archive
 from typeset.weasy.merge import merge
@@ -37,19 +34,8 @@ def write(job: Job) -> bytes:
         document = html.print_document(job.issue, job.root, job.layouts, job.style,
                                        job.created, outline=job.outline)
         return weasy.render_archive(document, archive(job))
-    proof = html.Proof(proof_version(job.source_issue), job.watermark) \
-        if job.mode == "proof" else None
-    parts = pages.render(job, pages.documents(job, proof))
+    parts = pages.render(job, pages.documents(job))
     return merge(parts, fonts.postscript_names(job.style))
-
-
-def proof_version(issue: Issue) -> str:
-    """A fingerprint of the issue's copy, printed on proofs.
-
-    Two proofs with the same version show the same copy; any edit changes it. It comes
-    from the input alone, so rebuilding a proof does not make it look like a new one.
-    """
-    return hashlib.sha256(dump_json(issue).encode("utf-8")).hexdigest()[:8]
 
 
 def archive(job: Job) -> Archive:

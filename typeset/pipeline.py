@@ -1,0 +1,98 @@
+"""The layout stage run page by page, each page printed as soon as it is laid out.
+
+A page goes measure → plan → print in one process, and ``--jobs N`` runs pages on N
+processes at once (:mod:`typeset.parallel`). Two reasons to keep a page's steps
+together rather than measuring the whole issue, then planning it, then printing it:
+
+- the bodies a page's measuring sheet sets are the very ones the page prints: the
+  sheet keeps them (:func:`typeset.weasy.measure_heights` with ``keep_flows``) and the
+  page prints them instead of setting the text a second time. Setting text is most of
+  what a page costs;
+- a process holds one page's boxes at a time, however many pages the issue has; and
+  no process waits for the slowest one between stages.
+
+A page receiving a jump's continuation (转版) waits for the pages sending it: pages go
+in waves, the first holding every page that receives none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from typeset import html, layout, parallel, weasy
+from typeset.layout import PageLayout
+from typeset.layout.balance import balance
+from typeset.model import Article, Issue, Placement
+from typeset.style import Style
+
+#: What prints a page once it is laid out: (index of the page, its layout). It runs in
+#: the process that laid the page out; what it renders goes to the page cache.
+Printer = Callable[[int, PageLayout], None]
+
+
+def measurer(issue: Issue, root: Path, style: Style, keep_flows: bool = False) -> layout.Measure:
+    """The layout stage's measure function: a WeasyPrint measuring sheet of the modules
+    not yet in the disk cache (:mod:`typeset.layout.measure`).
+
+    The sheet sets each module's head at every span wanted and its body once; the body's
+    height at a span is its flow balanced over the columns the body has there, exactly
+    as the renderer will cut it (:mod:`typeset.layout.balance`). ``keep_flows`` keeps
+    the bodies set for the page about to print them.
+    """
+    def measure(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
+        sheet = weasy.measure_heights(html.measure_document(issue, root, wanted, style),
+                                      keep_flows)
+        heights = {}
+        for article, span in wanted:
+            head, row = sheet.heads[html.measure_id(article.id, span)]
+            flow = sheet.flows[html.flow_id(article.id, html.flow_inline(article, span))]
+            body, _ = balance(flow, span - html.side_span(article, span))
+            heights[(article.id, span)] = head - row + max(row, body)
+        return heights
+    return layout.measure.cached(measure, style, root, issue.language)
+
+
+def lay_out(issue: Issue, root: Path, style: Style, jobs: int = 1,
+            printer: Printer | None = None) -> list[PageLayout]:
+    """Every page of ``issue`` laid out (and printed by ``printer``), on ``jobs``
+    processes; the layouts are those :func:`typeset.layout.place` makes, in page order."""
+    _run.update(issue=issue, root=root, style=style, printer=printer)
+    senders: dict[int, set[int]] = {}
+    for index, page in enumerate(issue.pages):
+        for placement in page.articles:
+            if placement.jump_to is not None:
+                senders.setdefault(placement.jump_to, set()).add(index)
+    layouts: list[PageLayout | None] = [None] * len(issue.pages)
+    arrivals: dict[int, list[tuple[Article, Placement]]] = {}
+    waiting = list(range(len(issue.pages)))
+    warm = lambda: weasy.warm(html.warm_document(  # noqa: E731
+        html.measure_document(issue, root, [], style), style))
+    while waiting:
+        ready = [i for i in waiting
+                 if not senders.get(issue.pages[i].number, set()) & set(waiting)]
+        items = [(i, arrivals.get(issue.pages[i].number, [])) for i in ready]
+        for index, (page_layout, jumped) in zip(ready, parallel.run(_page, items, jobs, warm)):
+            layouts[index] = page_layout
+            for number, arrival in jumped:
+                arrivals.setdefault(number, []).append(arrival)
+        waiting = [i for i in waiting if i not in ready]
+    return layouts
+
+
+#: What the page function needs besides its page: set before the workers fork, which
+#: inherit it (a printer is a closure, which could not be sent to them).
+_run: dict = {}
+
+
+def _page(item: tuple[int, list[tuple[Article, Placement]]]):
+    index, arrivals = item
+    issue, style, printer = _run["issue"], _run["style"], _run["printer"]
+    measure = measurer(issue, _run["root"], style, keep_flows=printer is not None)
+    try:
+        page_layout, jumped = layout.place_page(issue, index, style, measure, arrivals)
+        if printer is not None:
+            printer(index, page_layout)
+    finally:
+        weasy.forget_flows()
+    return page_layout, jumped
