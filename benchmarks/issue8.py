@@ -14,12 +14,13 @@ says so:
   is the build's (``ru_maxrss`` never goes down): of the main process and of the
   largest worker; and the full build (PDF + EPUB) on one job;
 - the stages one by one in this process: read, cjk, fonts check, layout on a cold cache
-  (measuring + planning) and again on a warm one (planning alone), html, PDF (pages
-  rendered one by one and joined), EPUB with embedded font subsets (its cover, the
-  front page, comes from the page cache);
+  (measuring + planning) and again on a warm one (planning alone), html, print (pages
+  rendered one by one from those layouts), layout + print as the build runs them (page
+  by page, each page printing the bodies measured for it) on a cold cache, join, EPUB
+  with embedded font subsets (its cover, the front page, comes from the page cache);
 - the bare WeasyPrint render: the same print HTML, as one document, rendered by stock
-  WeasyPrint (CJK engine off, WeasyPrint's own column balancing), and for comparison
-  with typeset's column setting;
+  WeasyPrint (CJK engine off, WeasyPrint's own column balancing) in a new process, as
+  the builds are; again in this process, warm; and with typeset's column setting;
 - a re-proof: one article of one page edited, the PDF built again in this (warm)
   process as ``typeset build --watch`` does, against rendering that page alone and
   against building that page alone from scratch (a one-page issue, empty caches);
@@ -30,8 +31,8 @@ that noise is small next to what is measured. The last line, for the 8-page issu
 
     issue8: full=…s bare=…s ratio=… jobs2=…s ratio2=… epub=…s rss=…MB
 
-with full = the PDF build on one job (all Chinese rules on, cold caches), ratio = full /
-bare, jobs2 and ratio2 the same on two jobs, epub = the EPUB writer with embedded fonts
+with full = the PDF build on one job (all Chinese rules on, cold caches), bare = the
+stock render in a new process, ratio = full / bare, jobs2 and ratio2 the same on two jobs, epub = the EPUB writer with embedded fonts
 and rss = the largest peak RSS of any process of the one-job build.
 """
 
@@ -224,23 +225,46 @@ def one_page_issue(folder: Path, target: Path, page: int) -> Path:
     return target
 
 
-def bare_render(job, stock_columns: bool = True) -> tuple[float, int]:
+def bare_render(job, stock_columns: bool = True, fresh: bool = True) -> tuple[float, int]:
     """The print HTML of ``job`` rendered by stock WeasyPrint (CJK engine off, and with
     ``stock_columns`` WeasyPrint's own column balancing instead of
     :mod:`typeset.weasy.columns`): what WeasyPrint alone costs for these pages; seconds
     and page count.
+
+    ``fresh`` renders in a new process, as the full builds run (:func:`full_build`):
+    loading the fonts counts, and no earlier render in this process has shaped the same
+    text already. Without it, the render runs here, warm.
 
     Stock WeasyPrint sets the copy longer (no punctuation compression), so modules laid
     out for the engine overrun their boxes, and :func:`typeset.weasy.render_pdf` refuses
     a document that loses text. This renders through ``weasy._document`` (fonts, url
     fetcher, layout) and ``write_pdf`` without that check, which is typeset's own cost
     and not WeasyPrint's."""
-    from typeset import html, weasy
-    from typeset.weasy import cjk_patch, columns
+    from typeset import html
     document = html.print_document(job.issue, job.root, job.layouts, job.style, job.created)
+    if not fresh:
+        return bare_render_here(document, stock_columns)
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=bare_render_child, args=(document, stock_columns, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def bare_render_here(document, stock_columns: bool) -> tuple[float, int]:
+    from typeset import weasy
+    from typeset.weasy import cjk_patch, columns
     with cjk_patch.disabled(), (columns.disabled() if stock_columns else nullcontext()):
         seconds, pdf = timed(lambda: weasy._document(document).write_pdf())
     return seconds, page_count(pdf)
+
+
+def bare_render_child(document, stock_columns: bool, queue) -> None:
+    """In a child process: :func:`bare_render_here`, timed after the imports."""
+    import typeset.weasy  # noqa: F401  (imported before the clock starts)
+    queue.put(bare_render_here(document, stock_columns))
 
 
 def page_count(pdf: bytes) -> int:
@@ -287,9 +311,12 @@ def run(pages: int) -> dict[str, float]:
         if not same_layouts(out, job):
             print("  note: the stage run planned the pages differently from the full build")
         bare, bare_pages = bare_render(job)
+        warm_bare, _ = bare_render(job, fresh=False)
         print(f"  bare WeasyPrint render (stock: CJK engine off, WeasyPrint's column "
-              f"balancing): {bare:.1f} s, {bare_pages} pages; PDF build / bare "
-              f"{result['pdf1'] / bare:.2f}, with 2 jobs {result['pdf2'] / bare:.2f}")
+              f"balancing), new process: {bare:.1f} s, {bare_pages} pages; PDF build / "
+              f"bare {result['pdf1'] / bare:.2f}, with 2 jobs {result['pdf2'] / bare:.2f}")
+        print(f"  the same in this process, warm: {warm_bare:.1f} s; PDF build / warm bare "
+              f"{result['pdf1'] / warm_bare:.2f}, with 2 jobs {result['pdf2'] / warm_bare:.2f}")
         columns_only, _ = bare_render(job, stock_columns=False)
         print(f"  the same with typeset's column setting (CJK engine off): {columns_only:.1f} s")
         edited = min(5, pages)
