@@ -58,6 +58,16 @@ def lay_out(issue: Issue, root: Path, style: Style, jobs: int = 1,
     """Every page of ``issue`` laid out (and printed by ``printer``), on ``jobs``
     processes; the layouts are those :func:`typeset.layout.place` makes, in page order."""
     _run.update(issue=issue, root=root, style=style, printer=printer)
+    try:
+        sheet = html.measure_document(issue, root, [], style)  # for its stylesheet
+        return _waves(issue, jobs, lambda: weasy.warm(html.warm_document(sheet, style)))
+    finally:
+        _run.clear()  # (the issue is not kept past its build)
+
+
+def _waves(issue: Issue, jobs: int, warm: Callable[[], None]) -> list[PageLayout]:
+    """Pages in waves: first every page no jump arrives at, then those whose senders
+    are done; ``warm`` loads what workers need before they fork."""
     senders: dict[int, set[int]] = {}
     for index, page in enumerate(issue.pages):
         for placement in page.articles:
@@ -66,8 +76,6 @@ def lay_out(issue: Issue, root: Path, style: Style, jobs: int = 1,
     layouts: list[PageLayout | None] = [None] * len(issue.pages)
     arrivals: dict[int, list[tuple[Article, Placement]]] = {}
     waiting = list(range(len(issue.pages)))
-    warm = lambda: weasy.warm(html.warm_document(  # noqa: E731
-        html.measure_document(issue, root, [], style), style))
     while waiting:
         ready = [i for i in waiting
                  if not senders.get(issue.pages[i].number, set()) & set(waiting)]

@@ -13,7 +13,9 @@ flow's lines; the flow's boxes are then cut at those breaks (a paragraph split b
 columns becomes two fragments, without their inner margins at the cut) and moved into
 place. Lines never change width, so cutting set lines is exact. The flow is kept on the
 returned box as ``typeset_flow``: measuring reads it to know the module's height at
-every span from this one setting (:func:`typeset.weasy.measure_heights`).
+every span from this one setting (:func:`typeset.weasy.measure_heights`). A measuring
+sheet may keep the flow's boxes for the page that prints them (:func:`keeping`), which
+then cuts those instead of setting the text again.
 
 Breaks follow the CSS the content carries: ``orphans``/``widows`` inside paragraphs,
 ``break-before``/``break-after: avoid`` between blocks, ``break-inside: avoid`` keeps a
