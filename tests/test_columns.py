@@ -74,11 +74,11 @@ def flow_heights(issue, root, style, spans):
     env = html._environment(style.folder)
     template = env.from_string(
         '{% from "article.html.j2" import module_content %}<html lang="zh-CN"><body class="measuring">'
-        '{% for a, span in wanted %}<div class="sheet"><article class="module measure '
+        '{% for a, span in wanted %}<article class="module measure '
         'kind-{{ a.kind }} span-{{ span }}{{ " boxed" if a.kind in style.boxed_kinds }}" '
         'id="{{ measure_id(a.id, span) }}" style="width: {{ "%.2f" % grid.width_pt(span) }}pt">'
         '{{ module_content(a, span, a.kind in style.boxed_kinds, grid, figure_height) }}'
-        '</article></div>{% endfor %}</body></html>')
+        '</article>{% endfor %}</body></html>')
     wanted = [(a, s) for a in issue.articles for s in spans]
     document = template.render(
         wanted=wanted, style=style, grid=style.grid,
