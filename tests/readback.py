@@ -12,6 +12,23 @@ from typeset import cjk
 from typeset.model import Issue
 
 _SPACE = re.compile(r"\s+")
+#: Two wide characters (Han, kana, full-width marks) with spaces between them.
+_WIDE = "\u2e80-\u9fff\uf900-\uffef"
+_WIDE_GAP = re.compile(f"([{_WIDE}]) +(?=([{_WIDE}]))")
+
+
+def spaced_body_lines(issue: Issue, extracted: str) -> list[str]:
+    """Extracted lines of article copy (dateline, body, source) with a space between two
+    wide characters where the copy has none. Lines of anything else (running heads,
+    bylines set apart by margins) are not judged."""
+    copies = ["".join(cjk.visible(text) for field, text in article.texts()
+                      if field.startswith(("dateline", "body", "source")))
+              for article in issue.articles]
+    squeezed = [squeeze(copy) for copy in copies]
+    spaced = {match.groups() for copy in copies for match in _WIDE_GAP.finditer(copy)}
+    return [line for line in extracted.splitlines()
+            if len(squeeze(line)) > 4 and any(squeeze(line) in copy for copy in squeezed)
+            and any(match.groups() not in spaced for match in _WIDE_GAP.finditer(line))]
 
 
 def squeeze(text: str) -> str:

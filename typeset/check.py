@@ -3,8 +3,14 @@
 Reads glyph positions back with pdfium, rebuilds the lines of body text and reports per
 rule ID (cjk-rules.md): justified lines flush with their column (JUS-1), Han characters
 on the em grid (GRID-1), kinsoku (KIN-1/2), ——/…… kept whole (UNIT-1), punctuation pairs
-compressed (PA-1), one-character last lines (ORP-1), and spaces an extractor would read
+compressed (PA-1), one-character last lines (ORP-1), and spaces an extractor reads
 between Han characters. Works from geometry alone, so it checks any page we produce.
+
+Two readings of the same pages: the rules are measured on the glyphs as drawn, with
+the ``/ActualText`` the renderer puts on its loose lines taken out (pdfium would place
+those characters from the text, not the glyphs); the gaps wide enough to read as a
+space are listed from the same glyphs (``gaps``: where the line breaker left a loose
+line). Stray spaces are counted on the PDF as it is, as archives and search read it.
 
 Body lines are the lines set in the most common font and size. Content order (the
 order pdfium returns characters) is reading order in our PDFs, so a paragraph's lines
@@ -15,11 +21,13 @@ is not a body line in between (subheads, captions, headlines) ends one.
 from __future__ import annotations
 
 import ctypes
+import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -72,6 +80,7 @@ class Report:
     pairs_compressed: int = 0
     violations: dict[str, list[str]] = field(default_factory=dict)
     stray_spaces: int = 0  # spaces an extractor reads between wide characters
+    gaps: list[str] = field(default_factory=list)  # gaps it would read without ActualText
 
     def add(self, rule: str, line: Line, note: str = "") -> None:
         self.violations.setdefault(rule, []).append(
@@ -95,27 +104,68 @@ class Report:
             f"UNIT-1 split ——/……    {self.count('UNIT-1')}",
             f"ORP-1 orphans         {self.count('ORP-1')}",
             f"stray spaces          {self.stray_spaces} read between Chinese characters",
+            f"wide gaps             {len(self.gaps)} spelled out with ActualText "
+            f"(loose lines)",
         ]
         for rule, items in sorted(self.violations.items()):
             rows += [f"  {rule}: {item}" for item in items[:20]]
             if len(items) > 20:
                 rows.append(f"  {rule}: … {len(items) - 20} more")
+        rows += [f"  gap: {item}" for item in self.gaps[:20]]
+        if len(self.gaps) > 20:
+            rows.append(f"  gap: … {len(self.gaps) - 20} more")
         return "\n".join(rows)
 
 
 def check(path: Path) -> Report:
     """Measure every rule on every page of the PDF at ``path``."""
-    document = pdfium.PdfDocument(str(path))
-    try:
-        pages = [_page_glyphs(document[i]) for i in range(len(document))]
-    finally:
-        document.close()
+    data = Path(path).read_bytes()
+    pages = _glyphs(_without_actual_text(data))
     faces = Counter((round(g.size, 1), g.font) for page in pages for line in page for g in line)
     body = faces.most_common(1)[0][0] if faces else (0, "")
     report = Report()
     for number, page_lines in enumerate(pages, start=1):
         _check_page([Line(number, glyphs) for glyphs in page_lines], body, report)
+    for number, page_lines in enumerate(_glyphs(data), start=1):
+        for line in _body([Line(number, glyphs) for glyphs in page_lines], body):
+            for b in _spaced(line) if line else ():
+                report.stray_spaces += 1
+                report.add("spaces", line, f"before {b.char}")
     return report
+
+
+def _glyphs(data: bytes) -> list[list[list[Glyph]]]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return [_page_glyphs(document[i]) for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def _without_actual_text(data: bytes) -> bytes:
+    """The PDF with every marked-content span's ``/ActualText`` dropped: pdfium then
+    reads those characters from their glyphs."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            operations = pikepdf.parse_content_stream(page)
+            changed = False
+            for index, (operands, operator) in enumerate(operations):
+                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                        and "/ActualText" in operands[1]:
+                    operations[index] = pikepdf.ContentStreamInstruction(
+                        [operands[0]], pikepdf.Operator("BMC"))
+                    changed = True
+            if changed:
+                page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _spaced(line: Line) -> list[Glyph]:
+    """The glyphs of ``line`` an extractor reads a space before, between wide ones."""
+    return [b for a, b in zip(line.glyphs, line.glyphs[1:])
+            if b.space_before and (rules.is_wide(a.char) or rules.is_wide(b.char))]
 
 
 def _page_glyphs(page) -> list[list[Glyph]]:
@@ -152,15 +202,18 @@ def _page_glyphs(page) -> list[list[Glyph]]:
     return [line for line in lines if line]
 
 
+def _body(all_lines: list[Line], face: tuple[float, str]) -> list[Line | None]:
+    """The body lines, None for any other (it separates paragraphs)."""
+    size, font = face
+    return [line if all(abs(round(g.size, 1) - size) < 0.05 for g in line.glyphs)
+            and sum(g.font == font for g in line.glyphs) * 2 > len(line.glyphs) else None
+            for line in all_lines]
+
+
 def _check_page(all_lines: list[Line], face: tuple[float, str], report: Report) -> None:
     """Check the body lines: set in the body size, and mostly in the body font (a run-in
     head or dateline may open them in another)."""
-    size, font = face
-    body: list[Line | None] = []  # None separates paragraphs (a non-body line)
-    for line in all_lines:
-        is_body = all(abs(round(g.size, 1) - size) < 0.05 for g in line.glyphs) and \
-            sum(g.font == font for g in line.glyphs) * 2 > len(line.glyphs)
-        body.append(line if is_body else None)
+    body = _body(all_lines, face)
     _find_columns(body)
     _mark_paragraphs(body)
     previous = None
@@ -247,10 +300,7 @@ def _mark_paragraphs(body: list[Line | None]) -> None:
 def _check_line(line: Line, report: Report) -> None:
     report.lines += 1
     text, glyphs, em = line.text, line.glyphs, line.em
-    for a, b in zip(glyphs, glyphs[1:]):
-        if b.space_before and (rules.is_wide(a.char) or rules.is_wide(b.char)):
-            report.stray_spaces += 1
-            report.add("spaces", line, f"before {b.char}")
+    report.gaps += [f"p{line.page}: {text} (before {b.char})" for b in _spaced(line)]
     if text[0] in KIN_NOT_START:
         report.add("KIN-1", line)
     if text[-1] in KIN_NOT_END:

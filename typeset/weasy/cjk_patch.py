@@ -24,6 +24,14 @@ module replaces four functions, keeping Pango's line breaking:
 ``layout.inline.justify_line``
     replaced: a justified line's extra width is spread over inter-character
     opportunities weighted by :func:`typeset.cjk.rules.justification_weights` (JUS-1).
+``draw.draw_text`` (as bound in ``draw/__init__.py``)
+    wrapped: a text box whose widest gap grew by :data:`SPELLED_OUT_EM` or more is
+    drawn inside a marked-content span whose ``/ActualText`` is the box's text.
+    Extractors (pdfium, poppler) read a gap that wide as a space between two Han
+    characters; with the span they give the text as written. The few lines this
+    takes are loose ones the line breaker could not avoid (a number that fits neither
+    on the line nor, by the look-ahead, on the next); ``typeset check`` still counts
+    them, by their glyphs.
 
 Everything is switched by :data:`STATE` so a build can be measured with the engine off.
 The patch refuses to install on any other WeasyPrint version: it relies on private
@@ -37,16 +45,23 @@ import functools
 import math
 from types import SimpleNamespace
 
+import pydyf
 import weasyprint
+from weasyprint import draw
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
+from typeset import cjk
 from typeset.cjk import rules
 from typeset.weasy import lookahead, squeeze
 
 WEASYPRINT_VERSION = "70.0"
+
+#: A gap this wide (in em) or wider is spelled out for extractors (``/ActualText``):
+#: pdfium starts reading a space at about 0.128 em, poppler at 0.1 em of the font size.
+SPELLED_OUT_EM = 0.1
 STATE = SimpleNamespace(enabled=True, installed=False, latin_spacing_em=0.0)
 
 try:  # not among the Pango functions WeasyPrint declares
@@ -58,6 +73,7 @@ _original_set_text = line_break.Layout.set_text
 _original_justify_line = inline.justify_line
 _original_split_first_line = inline.split_first_line
 _original_get_next_linebox = inline.get_next_linebox
+_original_draw_text = draw.draw_text
 
 
 def install() -> None:
@@ -71,6 +87,7 @@ def install() -> None:
     inline.justify_line = _justify_line
     inline.split_first_line = _split_first_line
     inline.get_next_linebox = _get_next_linebox
+    draw.draw_text = _draw_text
     STATE.installed = True
 
 
@@ -201,18 +218,31 @@ def _justify_line(context, line, extra_width):
         # to Pango units rounded up: nothing is lost and the line ends on the edge.
         unit = box.style["font_size"] / 1000
         extra: dict[int, int] = {}
-        added = 0
+        added = widest = 0
         for byte, weight in _opportunities(text, weights[offset:offset + len(text)]):
             due += weight * share
             units = round((due - given) / unit)
             given += units * unit
             added += units
+            widest = max(widest, units)
             extra[byte] = math.ceil(units * unit * TO_UNITS)
         offset += len(text)
         box.pango_layout.cjk_extra = extra
         box.cjk_added = added * unit
+        box.cjk_widest_em = widest / 1000
     _shift(line, 0)
     return None
+
+
+def _draw_text(stream, textbox, *args, **kwargs):
+    if getattr(textbox, "cjk_widest_em", 0.0) < SPELLED_OUT_EM or not STATE.enabled:
+        return _original_draw_text(stream, textbox, *args, **kwargs)
+    stream.begin_marked_content("Span", pydyf.Dictionary(
+        {"ActualText": pydyf.String(cjk.visible(textbox.text))}))
+    try:
+        return _original_draw_text(stream, textbox, *args, **kwargs)
+    finally:
+        stream.end_marked_content()
 
 
 def _get_next_linebox(context, linebox, *args, **kwargs):
