@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import re
 import resource
 import shutil
@@ -119,32 +120,52 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def full_build_child(folder: str, out: str, formats: tuple[str, ...], jobs: int,
-                     queue) -> None:
-    """In a child process: one build; sends back its time and the peak RSS of this
-    process and of its largest worker (a forked worker's RSS counts the pages it
-    shares with this process)."""
+def in_new_process(function, *args):
+    """``function(*args)`` in a new (spawned, not forked) process, so that neither this
+    script's memory nor its imports count; a failure there stops the benchmark here."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_child, args=(function, args, results))
+    child.start()
+    try:
+        while True:
+            try:
+                ok, result = results.get(timeout=1)
+                break
+            except queue.Empty:
+                if not child.is_alive():
+                    raise SystemExit(f"child process died ({child.exitcode})") from None
+    finally:
+        child.join()
+    if not ok:
+        raise SystemExit(f"child process failed: {result}")
+    return result
+
+
+def _child(function, args, results) -> None:
+    try:
+        results.put((True, function(*args)))
+    except BaseException as exc:
+        results.put((False, repr(exc)))
+        raise
+
+
+def full_build_child(folder: str, out: str, formats: tuple[str, ...],
+                     jobs: int) -> tuple[float, float]:
+    """In a child process: one build; its time and the peak RSS of this process and of
+    its largest worker (a forked worker's RSS counts the pages it shares with this
+    process)."""
     from typeset.build import build
     seconds, _ = timed(lambda: build(Path(folder), Path(out), formats=formats, jobs=jobs))
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    queue.put((seconds, max(peak_rss_mb(), workers)))
+    return seconds, max(peak_rss_mb(), workers)
 
 
 def full_build(folder: Path, out: Path, formats=("pdf", "epub"),
                jobs: int = 1) -> tuple[float, float]:
-    """Time and peak RSS of a build, run in a new (spawned, not forked) process so that
-    neither this script's memory nor its imports count: the numbers are those of
+    """Time and peak RSS of a build, run in a new process: the numbers are those of
     ``python -m typeset build`` minus interpreter start-up."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    child = context.Process(target=full_build_child,
-                            args=(str(folder), str(out), formats, jobs, queue))
-    child.start()
-    result = queue.get()
-    child.join()
-    if child.exitcode != 0:
-        raise SystemExit(f"build in child process failed ({child.exitcode})")
-    return result
+    return in_new_process(full_build_child, str(folder), str(out), formats, jobs)
 
 
 def stages(folder: Path, temporary: Path) -> tuple[dict[str, float], object]:
@@ -244,13 +265,7 @@ def bare_render(job, stock_columns: bool = True, fresh: bool = True) -> tuple[fl
     document = html.print_document(job.issue, job.root, job.layouts, job.style, job.created)
     if not fresh:
         return bare_render_here(document, stock_columns)
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    child = context.Process(target=bare_render_child, args=(document, stock_columns, queue))
-    child.start()
-    result = queue.get()
-    child.join()
-    return result
+    return in_new_process(bare_render_child, document, stock_columns)
 
 
 def bare_render_here(document, stock_columns: bool) -> tuple[float, int]:
@@ -261,10 +276,10 @@ def bare_render_here(document, stock_columns: bool) -> tuple[float, int]:
     return seconds, page_count(pdf)
 
 
-def bare_render_child(document, stock_columns: bool, queue) -> None:
+def bare_render_child(document, stock_columns: bool) -> tuple[float, int]:
     """In a child process: :func:`bare_render_here`, timed after the imports."""
     import typeset.weasy  # noqa: F401  (imported before the clock starts)
-    queue.put(bare_render_here(document, stock_columns))
+    return bare_render_here(document, stock_columns)
 
 
 def page_count(pdf: bytes) -> int:

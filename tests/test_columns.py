@@ -7,17 +7,20 @@ other on the real sample, and the balancing to its rules on flows made up here.
 
 from __future__ import annotations
 
+import io
 import itertools
 import random
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from typeset import FONTS_DIR, SAMPLE_ISSUE, STYLES_DIR, cjk, html, pipeline, readers, weasy
 from typeset.errors import TypesetError
 from typeset.html import HtmlDocument
 from typeset.layout.balance import balance
+from typeset.weasy import columns
 from typeset.style import load_style
 
 LINE = 13.5
@@ -162,6 +165,33 @@ def test_flows_with_figures_quotes_and_a_box_measure_what_is_set(tmp_path, monke
     whole = flow_heights(issue, source.root, style, spans)
     assert {k: round(v, 2) for k, v in measured.items()} == \
         {k: round(v, 2) for k, v in whole.items()}
+
+
+@pytest.mark.parametrize("page_css, settings", [("", 0), (".page { color: #336 }", 1)])
+def test_a_page_prints_a_measured_flow_only_under_the_same_inherited_styles(
+        tmp_path, monkeypatch, page_css, settings):
+    """A flow kept from the measuring sheet is printed as it was set, with the styles it
+    inherited there; a page that gives its bodies another colour sets them anew."""
+    text = "榆泉县今冬集中供热覆盖城区全部小区。" * 6
+    body = f'<div class="body" data-flow="k"%s><p>{text}</p></div>'
+    sheet = ('<html lang="zh-CN"><body><article class="module measure-flow" id="k--flow">'
+             + body % ' style="column-count: 1; width: 117pt"' + '</article></body></html>')
+    page = ('<html lang="zh-CN"><body><section class="page"><article class="module" id="k" '
+            'style="height: 200pt">' + body % "" + '</article></section></body></html>')
+    css = CSS + " .measure-flow { position: static } " + page_css
+    roots = [tmp_path, FONTS_DIR, STYLES_DIR]
+    weasy.measure_heights(HtmlDocument(sheet, tmp_path, css, tmp_path, roots), keep_flows=True)
+    calls = []
+    original = columns._set
+    monkeypatch.setattr(columns, "_set", lambda *args: calls.append(1) or original(*args))
+    try:
+        pdf = weasy.render_pdf(HtmlDocument(page, tmp_path, css, tmp_path, roots))
+    finally:
+        weasy.forget_flows()
+    assert len(calls) == settings
+    colour = b"0.2 0.2 0.4 rg" in b"".join(
+        p.Contents.read_bytes() for p in pikepdf.open(io.BytesIO(pdf)).pages)
+    assert colour == bool(page_css)
 
 
 def render_body(tmp_path, body_css: str, body_html: str):

@@ -168,11 +168,12 @@ def test_large_photos_are_scaled_down_and_epub_alone_is_the_same_book(small_issu
                                                                        tmp_path):
     """A 3000 × 2000 CMYK photo goes in as a 1600 × 1067 RGB JPEG; building the EPUB
     alone gives the same bytes as building it with the PDF (the cover is rendered
-    either way)."""
+    either way), and with a page proof (the cover is the printed page, without marks)."""
     Image.new("CMYK", (3000, 2000), (0, 90, 200, 10)).save(small_issue / "images" / "p.jpg")
     alone = build(small_issue, tmp_path / "alone", formats=("epub",)).paths[0]
     both = build(small_issue, tmp_path / "both").paths[1]
-    assert alone.read_bytes() == both.read_bytes()
+    proof = build(small_issue, tmp_path / "proof", mode="proof", watermark=True).paths[1]
+    assert alone.read_bytes() == both.read_bytes() == proof.read_bytes()
     photo = Image.open(io.BytesIO(Book(alone).files["EPUB/media/images/p.jpg"]))
     assert (photo.format, photo.mode, photo.size) == ("JPEG", "RGB", (1600, 1067))
 

@@ -76,3 +76,27 @@ def test_placement_outside_the_grid():
     with pytest.raises(TypesetError, match="columns 7–9 do not fit a 8-column page"):
         layout.place(type(issue).model_validate(data), STYLE,
                      fixed({a.id: 5 for a in issue.articles}))
+
+
+def test_jumps_order_the_pages_and_their_arrivals():
+    """Pages wait for the pages jumping to them; a page's continuations come in the order
+    of the pages sending them, whichever was laid out first (the page pipeline lays
+    out a wave's pages on several processes)."""
+    data = sample().model_dump()
+    first, second = data["pages"]
+    data["pages"] = [first, second,
+                     {**second, "number": 3, "articles": []}, {**second, "number": 4,
+                                                               "articles": []}]
+    first["articles"][0]["jump_to"] = 2
+    second["articles"][0]["jump_to"] = 4
+    data["pages"][2]["articles"] = [{"id": "snow-roads", "jump_to": 4}]
+    data["pages"][3]["articles"] = [{"id": "library-night"}]
+    first["articles"] = [a for a in first["articles"]
+                         if a["id"] not in ("snow-roads", "library-night")]
+    issue = type(sample()).model_validate(data)
+    assert layout.waves(issue) == [[0, 2], [1], [3]]
+    b, c = (issue.article(i) for i in ("feature-courtyard", "snow-roads"))
+    sent = {2: [(4, (c, "from page 3"))], 0: [(2, (b, "from page 1"))],
+            1: [(4, (b, "from page 2"))]}
+    assert layout.arrivals(issue, 3, sent) == [(b, "from page 2"), (c, "from page 3")]
+    assert layout.arrivals(issue, 1, sent) == [(b, "from page 1")]

@@ -146,10 +146,12 @@ def long_issue(small_issue: Path, jump: bool) -> Path:
         "paper: 测试日报\npublisher: 测试社\ndate: 2026-01-02\nnumber: 1\nslug: small\n"
         "pages:\n  - number: 1\n    section: 要闻\n    articles:\n"
         f"      - {{id: long{jump_to}}}\n      - {{id: story}}\n"
-        "  - number: 2\n    section: 综合\n    articles:\n      - {id: other, column: 1, span: 8}\n",
+        "  - number: 2\n    section: 综合\n    articles:\n      - {id: other, column: 1, span: 8}\n"
+        "  - number: 3\n    section: 综合\n    articles:\n      - {id: third, column: 1, span: 8}\n",
         encoding="utf-8")
-    (small_issue / "articles" / "other.md").write_text(
-        "---\nheadline: 第二版稿件\n---\n\n第二版的正文。\n", encoding="utf-8")
+    for name, number in (("other", "二"), ("third", "三")):
+        (small_issue / "articles" / f"{name}.md").write_text(
+            f"---\nheadline: 第{number}版稿件\n---\n\n第{number}版的正文。\n", encoding="utf-8")
     return small_issue
 
 
@@ -163,10 +165,11 @@ def test_too_long_without_jump_names_article_and_lines(small_issue, tmp_path, ca
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_jump_continues_on_the_named_page(small_issue, tmp_path, cache, jobs):
-    """On two jobs, page 2 waits for page 1, which sends it the continuation."""
+    """On two jobs, pages 1 and 3 are set in two processes, and page 2 waits for page 1,
+    which sends it the continuation."""
     folder = long_issue(small_issue, jump=True)
     pdf = build(folder, tmp_path / "out", formats=("pdf",), jobs=jobs).paths[0]
-    first, second = (squeeze(t) for t in pdf_pages_text(pdf))
+    first, second, _ = (squeeze(t) for t in pdf_pages_text(pdf))
     assert "（下转第2版）" in first and "（上接第1版）" in second
     assert "一篇很长的稿件" in second  # the headline repeated over the continuation
     body = (folder / "articles" / "long.md").read_text(encoding="utf-8").split("---")[2]

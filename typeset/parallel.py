@@ -2,7 +2,7 @@
 documents, independent of each other, so ``--jobs N`` runs them in N processes.
 
 Workers are forked, not spawned: a fork starts in milliseconds with WeasyPrint imported
-and the stylesheet and fonts already loaded (see :func:`typeset.weasy._stylesheet`),
+and the stylesheet and fonts already loaded (see :mod:`typeset.weasy.stylesheets`),
 where a spawned interpreter spends half a second importing. Results come back in the
 order of the items, so the output does not depend on the number of jobs.
 """

@@ -12,7 +12,7 @@ together rather than measuring the whole issue, then planning it, then printing 
   no process waits for the slowest one between stages.
 
 A page receiving a jump's continuation (转版) waits for the pages sending it: pages go
-in waves, the first holding every page that receives none.
+in waves (:func:`typeset.layout.waves`), the first holding every page that receives none.
 """
 
 from __future__ import annotations
@@ -56,36 +56,25 @@ def measurer(issue: Issue, root: Path, style: Style, keep_flows: bool = False) -
 def lay_out(issue: Issue, root: Path, style: Style, jobs: int = 1,
             printer: Printer | None = None) -> list[PageLayout]:
     """Every page of ``issue`` laid out (and printed by ``printer``), on ``jobs``
-    processes; the layouts are those :func:`typeset.layout.place` makes, in page order."""
+    processes, in the order and with the jumps of :func:`typeset.layout.place`."""
     _run.update(issue=issue, root=root, style=style, printer=printer)
     try:
-        sheet = html.measure_document(issue, root, [], style)  # for its stylesheet
-        return _waves(issue, jobs, lambda: weasy.warm(html.warm_document(sheet, style)))
+        layouts: list = [None] * len(issue.pages)
+        sent: dict[int, list[layout.Jumped]] = {}
+        for wave in layout.waves(issue):
+            items = [(i, layout.arrivals(issue, i, sent)) for i in wave]
+            for index, result in zip(wave, parallel.run(_page, items, jobs, _warm)):
+                layouts[index], sent[index] = result
+        return layouts
     finally:
         _run.clear()  # (the issue is not kept past its build)
 
 
-def _waves(issue: Issue, jobs: int, warm: Callable[[], None]) -> list[PageLayout]:
-    """Pages in waves: first every page no jump arrives at, then those whose senders
-    are done; ``warm`` loads what workers need before they fork."""
-    senders: dict[int, set[int]] = {}
-    for index, page in enumerate(issue.pages):
-        for placement in page.articles:
-            if placement.jump_to is not None:
-                senders.setdefault(placement.jump_to, set()).add(index)
-    layouts: list[PageLayout | None] = [None] * len(issue.pages)
-    arrivals: dict[int, list[tuple[Article, Placement]]] = {}
-    waiting = list(range(len(issue.pages)))
-    while waiting:
-        ready = [i for i in waiting
-                 if not senders.get(issue.pages[i].number, set()) & set(waiting)]
-        items = [(i, arrivals.get(issue.pages[i].number, [])) for i in ready]
-        for index, (page_layout, jumped) in zip(ready, parallel.run(_page, items, jobs, warm)):
-            layouts[index] = page_layout
-            for number, arrival in jumped:
-                arrivals.setdefault(number, []).append(arrival)
-        waiting = [i for i in waiting if i not in ready]
-    return layouts
+def _warm() -> None:
+    """Load the stylesheet and fonts, before workers fork (:mod:`typeset.parallel`)."""
+    issue, style = _run["issue"], _run["style"]
+    sheet = html.measure_document(issue, _run["root"], [], style)  # for its stylesheet
+    weasy.warm(html.warm_document(sheet, style))
 
 
 #: What the page function needs besides its page: set before the workers fork, which

@@ -27,7 +27,8 @@ JPEG_QUALITY = 85
 
 def front_page(job: Job) -> bytes:
     """The issue's first page as a JPEG picture, :data:`HEIGHT` px high."""
-    part, = pages.render(job, pages.documents(replace(job, outline=False), numbers=[0]))
+    printed = replace(job, mode="print", outline=False)  # the same cover in every mode
+    part, = pages.render(job, pages.documents(printed, numbers=[0]))
     pdf = merge([part], postscript_names(job.style))
     document = pdfium.PdfDocument(pdf)
     try:

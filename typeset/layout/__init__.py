@@ -43,20 +43,44 @@ Jumped = tuple[int, tuple[Article, Placement]]
 
 
 def place(issue: Issue, style: Style, measure: Measure) -> list[PageLayout]:
-    """Lay out every page of ``issue`` in order; raise if an article does not fit its page.
+    """Lay out every page of ``issue``; raise if an article does not fit its page.
 
-    :mod:`typeset.pipeline` runs :func:`place_page` the same way, page by page on
+    :mod:`typeset.pipeline` runs :func:`place_page` in the same order, page by page on
     several processes.
     """
-    continued: dict[int, list[tuple[Article, Placement]]] = {}
-    layouts = []
-    for index, page in enumerate(issue.pages):
-        layout, jumped = place_page(issue, index, style, measure,
-                                    continued.pop(page.number, []))
-        layouts.append(layout)
-        for number, arrival in jumped:
-            continued.setdefault(number, []).append(arrival)
+    layouts: list = [None] * len(issue.pages)
+    sent: dict[int, list[Jumped]] = {}
+    for wave in waves(issue):
+        for index in wave:
+            layouts[index], sent[index] = place_page(issue, index, style, measure,
+                                                     arrivals(issue, index, sent))
     return layouts
+
+
+def waves(issue: Issue) -> list[list[int]]:
+    """The page indexes in the order jumps allow: each wave holds the pages whose
+    senders (pages with a ``jump_to`` them) are all in earlier waves."""
+    senders: dict[int, set[int]] = {}
+    for index, page in enumerate(issue.pages):
+        for placement in page.articles:
+            if placement.jump_to is not None:
+                senders.setdefault(placement.jump_to, set()).add(index)
+    result: list[list[int]] = []
+    waiting = list(range(len(issue.pages)))
+    while waiting:
+        wave = [i for i in waiting if not senders.get(issue.pages[i].number, set()) & set(waiting)]
+        result.append(wave)
+        waiting = [i for i in waiting if i not in wave]
+    return result
+
+
+def arrivals(issue: Issue, index: int,
+             sent: dict[int, list[Jumped]]) -> list[tuple[Article, Placement]]:
+    """The continuations jumped to page ``index`` by the pages laid out so far (``sent``:
+    page index → what it sent), in the order of their pages and then as sent."""
+    number = issue.pages[index].number
+    return [arrival for sender in sorted(sent) for target, arrival in sent[sender]
+            if target == number]
 
 
 def place_page(issue: Issue, index: int, style: Style, measure: Measure,

@@ -12,7 +12,7 @@
   the layout tree.
 
 WeasyPrint is pinned exactly (pyproject.toml) because :func:`measure_heights` reads its
-layout boxes (``Document.pages[i]._page_box``), :mod:`.cjk_patch` replaces four of its
+layout boxes (``Document.pages[i]._page_box``), :mod:`.cjk_patch` replaces five of its
 functions, :mod:`.columns` its multi-column layout and :mod:`.merge` its font cleaning
 while parts are written; none is public API.
 """

@@ -3,7 +3,7 @@
 Stock WeasyPrint justifies by stretching U+0020/U+00A0 only (``layout/inline.py``:
 ``justify_line`` → ``count_expandable_spaces``/``add_word_spacing``), so Chinese lines,
 which have no spaces, end ragged; and it never compresses adjacent punctuation. This
-module replaces four functions, keeping Pango's line breaking:
+module replaces or wraps five functions, keeping Pango's line breaking:
 
 ``text.line_break.Layout.set_text``
     wrapped: after the original, marks that must be half-width get the font's ``halt``
@@ -235,7 +235,8 @@ def _justify_line(context, line, extra_width):
 
 
 def _draw_text(stream, textbox, *args, **kwargs):
-    if getattr(textbox, "cjk_widest_em", 0.0) < SPELLED_OUT_EM or not STATE.enabled:
+    if getattr(textbox, "cjk_widest_em", 0.0) < SPELLED_OUT_EM or not STATE.enabled \
+            or textbox.style["visibility"] != "visible":
         return _original_draw_text(stream, textbox, *args, **kwargs)
     stream.begin_marked_content("Span", pydyf.Dictionary(
         {"ActualText": pydyf.String(cjk.visible(textbox.text))}))

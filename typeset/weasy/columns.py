@@ -34,6 +34,7 @@ import contextlib
 from math import inf
 
 import weasyprint
+from weasyprint.css.properties import INHERITED
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, column
 from weasyprint.layout.block import block_box_layout, block_level_width
@@ -49,8 +50,8 @@ _original = column.columns_layout
 _enabled = [True]
 
 #: Flows set on a measuring sheet and kept for the page that prints them, by the key in
-#: the body's ``data-flow``: {key: (column width, the laid-out flow box)}.
-_kept: dict[str, tuple[float, boxes.BlockBox]] = {}
+#: the body's ``data-flow``: {key: (column width, the body's style, the laid-out flow)}.
+_kept: dict[str, tuple[float, dict, boxes.BlockBox]] = {}
 _keeping = [False]
 
 
@@ -71,7 +72,11 @@ def keeping():
     Setting a body's text is most of the cost of a page, and the page pipeline
     (:mod:`typeset.pipeline`) measures a page's bodies just before it prints them: each
     body is set once. A kept flow leaves the sheet it was set in, which only its height
-    was wanted from. The key (the article's content) is the template's business.
+    was wanted from. The key (the article's content) is the template's business; a
+    body whose inherited styles differ on the page (a colour or font given to the page
+    or the module, which the sheet has not) is set anew. Rules reaching inside a body
+    from above it (``.page p``) are beyond this check, and would make the measured
+    heights wrong as well: a style sets its body text from ``.body`` down.
     """
     _keeping[0] = True
     try:
@@ -120,8 +125,8 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
 
     key = box.element.get("data-flow") if box.element is not None else None
     kept = _kept.pop(key, None) if key else None
-    if kept is not None and kept[0] == width:
-        flow_box, resume_at, next_page = kept[1], None, {"break": "any", "page": None}
+    if kept is not None and kept[0] == width and _inherits_alike(kept[1], style):
+        flow_box, resume_at, next_page = kept[2], None, {"break": "any", "page": None}
         flow_box.translate(box.content_box_x() - flow_box.position_x,
                            top - flow_box.position_y)
     else:
@@ -141,7 +146,7 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
     height, starts = balance(flow, count)
     box.typeset_flow = flow
     if key and _keeping[0]:
-        _kept[key] = (width, flow_box)
+        _kept[key] = (width, style, flow_box)
         box.children, box.height = [], height
         return box, None, next_page, [], False
     columns = []
@@ -178,6 +183,11 @@ def _set(context, box, containing_block, width: float, top: float, absolute_boxe
     finally:
         context.in_column = in_column
     return flow_box, resume_at, next_page
+
+
+def _inherits_alike(one, other) -> bool:
+    """Whether two bodies hand their content the same inherited styles."""
+    return all(one[name] == other[name] for name in INHERITED)
 
 
 def _atoms(flow_box):

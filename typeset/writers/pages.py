@@ -12,8 +12,8 @@ fonts are loaded once, :mod:`typeset.weasy.stylesheets`) and buys three things:
 
 A build prints each page as soon as it is laid out, in the process that measured it
 (:func:`printer`, :mod:`typeset.pipeline`); the PDF writer then finds every page in
-the cache, and renders here only what it does not find (an EPUB's cover, a page whose
-cache entry could not be written).
+the cache, and renders here only what it does not find (the EPUB's cover, pages laid
+out without printing).
 
 :func:`typeset.weasy.merge.merge` joins the pages with one copy of each font; the pages
 themselves carry none (:func:`typeset.weasy.render_part`).
@@ -42,21 +42,26 @@ SOURCES = re.compile(r'\bsrc="([^"]+)"')
 def documents(job: Job, numbers: list[int] | None = None) -> list[HtmlDocument]:
     """One print document per page of ``job`` (those at ``numbers``, 0-based, if given)."""
     chosen = range(len(job.issue.pages)) if numbers is None else numbers
-    return [document(job, i, job.layouts[i]) for i in chosen]
+    marks = proof(job)
+    return [document(job, i, job.layouts[i], marks) for i in chosen]
 
 
-def document(job: Job, index: int, page_layout: PageLayout) -> HtmlDocument:
-    """The print document of page ``index`` laid out as ``page_layout``."""
+def document(job: Job, index: int, page_layout: PageLayout,
+             marks: html.Proof | None) -> HtmlDocument:
+    """The print document of page ``index`` laid out as ``page_layout``, with the proof
+    ``marks`` (:func:`proof`)."""
     return html.print_document(job.issue.model_copy(update={"pages": [job.issue.pages[index]]}),
                                job.root, [page_layout], job.style, job.created,
-                               proof=proof(job), outline=job.outline)
+                               proof=marks, outline=job.outline)
 
 
 def printer(job: Job) -> Printer:
     """Print each page as the pipeline lays it out (:mod:`typeset.pipeline`), into the
     page cache, where :func:`render` then finds it. ``job`` needs no layouts."""
+    marks = proof(job)
+
     def print_page(index: int, page_layout: PageLayout) -> None:
-        render(job, [document(job, index, page_layout)])
+        render(job, [document(job, index, page_layout, marks)])
     return print_page
 
 
