@@ -23,7 +23,7 @@ from pathlib import Path
 from typeset import html, layout, parallel, weasy
 from typeset.layout import PageLayout
 from typeset.layout.balance import balance
-from typeset.model import Article, Issue, Placement
+from typeset.model import Article, Issue, Page, Placement
 from typeset.style import Style
 
 #: What prints a page once it is laid out: (index of the page, its layout). It runs in
@@ -77,7 +77,7 @@ def lay_out(issue: Issue, root: Path, style: Style, jobs: int = 1,
 ARTICLE_COST = 3500
 
 
-def _cost(page, issue: Issue) -> int:
+def _cost(page: Page, issue: Issue) -> int:
     """A page's share of the work, in characters: its copy, and its articles' heads."""
     return sum(len(issue.article(p.id).model_dump_json()) + ARTICLE_COST
                for p in page.articles)
