@@ -122,7 +122,11 @@ class Packer:
             best = None
             subset = left
             while True:
-                here, there = fills[r](subset), share(r + 1, left ^ subset)
+                # The later regions first: their fills are shared by more calls (the
+                # strip beside the lead is the same for each of its heights), and when
+                # they cannot take the rest, this region's fill is not needed.
+                there = share(r + 1, left ^ subset)
+                here = fills[r](subset) if there else None
                 if here and there and (best is None or here[0] + there[0] < best[0]):
                     best = (here[0] + there[0], here[1] + there[1])
                 if subset == 0:
