@@ -15,7 +15,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from typeset import SAMPLE_ISSUE, cache, readers, weasy
+from typeset import SAMPLE_ISSUE, cache, html, readers, weasy
 from typeset.weasy import columns
 from typeset.build import build
 from typeset.cli import main
@@ -167,3 +167,20 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(issue_copy, tmp_path, monkeyp
     monkeypatch.setattr(weasy, "render_part", die_in_worker)
     with pytest.raises(TypesetError, match="worker process died"):
         build(issue_copy, tmp_path / "out", formats=("pdf",), jobs=2)
+
+
+def test_compiled_templates_follow_their_source(tmp_path, monkeypatch):
+    """Templates compiled in one process are loaded in the next from the cache, unless
+    their source changed since."""
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "style").mkdir()
+    template = tmp_path / "style" / "t.j2"
+
+    def rendered() -> str:  # a new environment, as a new process would make
+        html._environment.cache_clear()
+        return html._environment(tmp_path / "style").get_template("t.j2").render()
+    template.write_text("第一版", encoding="utf-8")
+    assert rendered() == "第一版"
+    assert list((tmp_path / "cache" / "templates").glob("*/*.jinja"))
+    template.write_text("第二版", encoding="utf-8")
+    assert rendered() == "第二版"
