@@ -5,6 +5,7 @@ change (issue 7)."""
 from __future__ import annotations
 
 import collections
+import hashlib
 import os
 import shutil
 import threading
@@ -20,6 +21,7 @@ from typeset.weasy import columns
 from typeset.build import build
 from typeset.cli import main
 from typeset.errors import TypesetError
+from typeset.layout.measure import _file_digest
 from typeset.watch import watch
 
 
@@ -184,3 +186,15 @@ def test_compiled_templates_follow_their_source(tmp_path, monkeypatch):
     assert list((tmp_path / "cache" / "templates").glob("*/*.jinja"))
     template.write_text("第二版", encoding="utf-8")
     assert rendered() == "第二版"
+
+
+def test_a_file_digest_follows_the_file(tmp_path, monkeypatch):
+    """Digests of big files (the fonts) are kept on disk by path, time and size: a file
+    rewritten under the same name and size gets a new one."""
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "face.otf"
+    path.write_bytes(b"first")
+    assert _file_digest(path) == hashlib.sha256(b"first").digest()
+    assert list((tmp_path / "cache" / "digests").glob("*/*.sha256"))
+    path.write_bytes(b"other")
+    assert _file_digest(path) == hashlib.sha256(b"other").digest()

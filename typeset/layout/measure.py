@@ -106,7 +106,16 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @cache.per_file
 def _file_digest(path: Path) -> bytes:
-    return hashlib.sha256(path.read_bytes()).digest()
+    """The file's SHA-256, kept in the build cache under its path, time and size:
+    hashing the fonts (39 MB) took each new process 0.06 s."""
+    status = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{status.st_mtime_ns}|{status.st_size}"
+                         .encode()).hexdigest()
+    digest = cache.read("digests", key, ".sha256")
+    if digest is None:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        cache.write("digests", key, ".sha256", digest)
+    return digest
 
 
 def _pictures(article: Article, root: Path) -> str:
