@@ -21,7 +21,6 @@ from typeset.weasy import columns
 from typeset.build import build
 from typeset.cli import main
 from typeset.errors import TypesetError
-from typeset.layout.measure import _file_digest
 from typeset.watch import watch
 
 
@@ -194,7 +193,7 @@ def test_a_file_digest_follows_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "face.otf"
     path.write_bytes(b"first")
-    assert _file_digest(path) == hashlib.sha256(b"first").digest()
+    assert cache.file_digest(path) == hashlib.sha256(b"first").digest()
     assert list((tmp_path / "cache" / "digests").glob("*/*.sha256"))
     path.write_bytes(b"other")
-    assert _file_digest(path) == hashlib.sha256(b"other").digest()
+    assert cache.file_digest(path) == hashlib.sha256(b"other").digest()

@@ -12,6 +12,7 @@ failed build never leaves one.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -97,3 +98,17 @@ def per_file(function: Callable[[Path], Value]) -> Callable[[Path], Value]:
             stamp = None
         return remembered(path, stamp)
     return wrapper
+
+
+@per_file
+def file_digest(path: Path) -> bytes:
+    """The file's SHA-256, also kept in the cache under its path, time and size: hashing
+    the fonts (39 MB) took each new process 0.06 s."""
+    status = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{status.st_mtime_ns}|{status.st_size}"
+                         .encode()).hexdigest()
+    digest = read("digests", key, ".sha256")
+    if digest is None:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        write("digests", key, ".sha256", digest)
+    return digest

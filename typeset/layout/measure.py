@@ -86,7 +86,7 @@ def _style_digest(folder: Path, files: tuple[Path, ...], fonts: tuple[Path, ...]
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
     for path in fonts:
-        digest.update(_file_digest(path))
+        digest.update(cache.file_digest(path))
     return digest.hexdigest()
 
 
@@ -102,20 +102,6 @@ def _versions() -> list[str]:
 def _stamp(path: Path) -> tuple[int, int]:
     status = path.stat()
     return status.st_mtime_ns, status.st_size
-
-
-@cache.per_file
-def _file_digest(path: Path) -> bytes:
-    """The file's SHA-256, kept in the build cache under its path, time and size:
-    hashing the fonts (39 MB) took each new process 0.06 s."""
-    status = path.stat()
-    key = hashlib.sha256(f"{path.resolve()}|{status.st_mtime_ns}|{status.st_size}"
-                         .encode()).hexdigest()
-    digest = cache.read("digests", key, ".sha256")
-    if digest is None:
-        digest = hashlib.sha256(path.read_bytes()).digest()
-        cache.write("digests", key, ".sha256", digest)
-    return digest
 
 
 def _pictures(article: Article, root: Path) -> str:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import html as html_module
 import re
-from pathlib import Path
 
 from typeset import cache, html, parallel, weasy
 from typeset.html import HtmlDocument
@@ -102,13 +101,8 @@ def key(job: Job, page: HtmlDocument) -> str:
         digest.update(b"\0")
     for source in sorted({html_module.unescape(s) for s in SOURCES.findall(page.html)}):
         digest.update(source.encode("utf-8"))
-        digest.update(_picture_digest(page.html_base / source))
+        try:
+            digest.update(cache.file_digest(page.html_base / source))
+        except OSError:
+            digest.update(b"missing")  # the render reports it, naming the article
     return digest.hexdigest()
-
-
-@cache.per_file
-def _picture_digest(path: Path) -> bytes:
-    try:
-        return hashlib.sha256(path.read_bytes()).digest()
-    except OSError:
-        return b"missing"  # the render reports it, naming the article
