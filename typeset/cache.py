@@ -92,21 +92,23 @@ def per_file(function: Callable[[Path], Value]) -> Callable[[Path], Value]:
     @functools.wraps(function)
     def wrapper(path: Path) -> Value:
         try:
-            status = path.stat()
-            stamp = (status.st_mtime_ns, status.st_size)
+            return remembered(path, stamp(path))
         except OSError:
-            stamp = None
-        return remembered(path, stamp)
+            return remembered(path, None)
     return wrapper
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    """A file's modification time (ns) and size: what tells a changed file apart."""
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
 
 
 @per_file
 def file_digest(path: Path) -> bytes:
     """The file's SHA-256, also kept in the cache under its path, time and size: hashing
     the fonts (39 MB) took each new process 0.06 s."""
-    status = path.stat()
-    key = hashlib.sha256(f"{path.resolve()}|{status.st_mtime_ns}|{status.st_size}"
-                         .encode()).hexdigest()
+    key = hashlib.sha256(f"{path.resolve()}|{stamp(path)}".encode()).hexdigest()
     digest = read("digests", key, ".sha256")
     if digest is None:
         digest = hashlib.sha256(path.read_bytes()).digest()

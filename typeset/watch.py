@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from typeset import cache
 from typeset.errors import TypesetError
 
 #: Seconds between two looks at the files.
@@ -29,10 +30,9 @@ def snapshot(path: Path) -> dict[Path, tuple[int, int]]:
     state = {}
     for file in files:
         try:
-            status = file.stat()
+            state[file] = cache.stamp(file)
         except OSError:
             continue  # removed while looking
-        state[file] = (status.st_mtime_ns, status.st_size)
     return state
 
 

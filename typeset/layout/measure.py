@@ -74,7 +74,7 @@ def style_digest(style: Style) -> str:
     WeasyPrint version."""
     files = sorted(p for p in style.folder.rglob("*") if p.is_file())
     return _style_digest(style.folder, tuple(files), tuple(style.font_paths),
-                         tuple(_stamp(p) for p in files + list(style.font_paths)))
+                         tuple(cache.stamp(p) for p in files + list(style.font_paths)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -97,11 +97,6 @@ def _versions() -> list[str]:
     return ([version(name) for name in ("typeset", "weasyprint", "pydyf", "Pillow",
                                         "uharfbuzz", "fonttools", "pikepdf")]
             + [str(pango.pango_version())])
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_mtime_ns, status.st_size
 
 
 def _pictures(article: Article, root: Path) -> str:

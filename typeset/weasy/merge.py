@@ -33,6 +33,7 @@ import pikepdf
 import uharfbuzz as hb
 from weasyprint.pdf.fonts import Font
 
+from typeset import cache
 from typeset.errors import TypesetError
 
 UNSUPPORTED = {"/StructTreeRoot": "tagged", "/OutputIntents": "PDF/A", "/AF": "PDF/A-3",
@@ -189,7 +190,7 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
         glyphs = sorted({g for _, widths, text in clusters for g in {*widths, *text}}) or [0]
         digest = hashlib.sha256(f"{face}:{glyphs}".encode()).digest()
         name = pikepdf.Name(f"/{''.join(chr(65 + b % 26) for b in digest[:6])}+{face}")
-        data = _subset(font_files[face], font_files[face].stat().st_mtime_ns, tuple(glyphs))
+        data = _subset(font_files[face], cache.stamp(font_files[face]), tuple(glyphs))
         program = pikepdf.Stream(out, data)
         for members, widths, text in clusters:
             font = members[0]
@@ -258,8 +259,8 @@ def _stubbed(font) -> bool:
 
 
 @functools.lru_cache(maxsize=16)  # a re-proof mostly sets the same glyphs again
-def _subset(path: Path, _modified: int, glyphs: tuple[int, ...]) -> bytes:
-    """The font at ``path`` (as modified at ``_modified``) cut to ``glyphs`` with their
+def _subset(path: Path, _stamp: tuple[int, int], glyphs: tuple[int, ...]) -> bytes:
+    """The font at ``path`` (as stamped: ``_stamp``) cut to ``glyphs`` with their
     ids kept, as WeasyPrint cuts it.
 
     With RETAIN_GIDS HarfBuzz fails on Yuquan Kai's GDEF beyond some 6,000 glyphs (an

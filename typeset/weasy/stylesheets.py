@@ -30,6 +30,7 @@ from shutil import rmtree
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from typeset import cache
 from typeset.weasy import cjk_patch
 from typeset.weasy.fetcher import SafeFetcher
 
@@ -88,7 +89,5 @@ def _font_stamps(roots: tuple[Path, ...]) -> tuple:
     """Name, time and size of every font file in the folders documents may read."""
     stamps = []
     for root in roots:
-        for path in sorted(root.glob("*.[ot]t[fc]")):
-            status = path.stat()
-            stamps.append((str(path), status.st_mtime_ns, status.st_size))
+        stamps += [(str(path), *cache.stamp(path)) for path in sorted(root.glob("*.[ot]t[fc]"))]
     return tuple(stamps)
