@@ -26,7 +26,10 @@ import contextlib
 import functools
 import hashlib
 import io
+import itertools
 import re
+import zlib
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
@@ -159,41 +162,26 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
     """Point all pages at one font program per face, cut to the union of glyphs used.
 
     The font dicts of a face are grouped so that those agreeing on every shared glyph's
-    width and text become one; the first of a group is rewritten, the others dropped.
+    width and text become one (:func:`share_dicts`); the first of a group is rewritten,
+    the others dropped.
     """
-    resources = list(_resources(out.pages))
-    fonts = {font.objgen: font for res in resources for font in res.get("/Font", {}).values()}
-    faces: dict[str | None, list] = {}  # PostScript name → font dicts, in page order
-    for font in fonts.values():
-        faces.setdefault(_face(font), []).append(font)
+    faces = share_dicts(out)
     unknown = sorted(f for f in faces.keys() - font_files.keys() if f is not None and any(
-        _stubbed(font) for font in faces[f]))
+        _stubbed(font) for font, _, _ in faces[f]))
     if unknown:
         raise TypesetError(f"parts carry no program for {', '.join(unknown)}, and no font file "
                          "was given for it")
-    merged = {}
     for face in sorted(faces.keys() & font_files.keys()):
-        clusters: list[tuple[list, dict, dict]] = []  # (font dicts, widths, ToUnicode)
-        for font in faces[face]:
-            widths, text = _widths(font.DescendantFonts[0].get("/W", [])), _to_unicode(font)
-            for members, all_widths, all_text in clusters:
-                if _agree(widths, all_widths) and _agree(text, all_text):
-                    break
-            else:
-                members, all_widths, all_text = [], {}, {}
-                clusters.append((members, all_widths, all_text))
-            members.append(font)
-            all_widths.update(widths)
-            all_text.update(text)
         # no glyph at all: a run of zero-width characters, for which WeasyPrint embeds
         # the whole face; .notdef alone will do
-        glyphs = sorted({g for _, widths, text in clusters for g in {*widths, *text}}) or [0]
+        glyphs = sorted({g for _, widths, text in faces[face] for g in {*widths, *text}}) or [0]
         digest = hashlib.sha256(f"{face}:{glyphs}".encode()).digest()
         name = pikepdf.Name(f"/{''.join(chr(65 + b % 26) for b in digest[:6])}+{face}")
         data = _subset(font_files[face], cache.stamp(font_files[face]), tuple(glyphs))
-        program = pikepdf.Stream(out, data)
-        for members, widths, text in clusters:
-            font = members[0]
+        # compressed here, once per glyph set, not by qpdf at every save (a re-proof
+        # mostly sets the same glyphs again)
+        program = pikepdf.Stream(out, _deflated(data), Filter=pikepdf.Name.FlateDecode)
+        for font, widths, _ in faces[face]:
             descendant = font.DescendantFonts[0]
             descriptor = descendant.FontDescriptor
             key = "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
@@ -203,10 +191,8 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
                 program.Subtype = descriptor[key].Subtype  # /OpenType
             font.BaseFont = descendant.BaseFont = descriptor.FontName = name
             descriptor[key] = program
-            descendant.W = _w_array(widths)
-            font.ToUnicode = pikepdf.Stream(out, _cmap(text))
             bbox = descriptor.FontBBox  # (0, descent, widest glyph, ascent) as WeasyPrint
-            widest = max(widths.values(), default=0)
+            widest = max(map(_number, widths.values()), default=0)
             descriptor.FontBBox = pikepdf.Array([0, bbox[1], widest, bbox[3]])
             fixed = len(widths) > 1 and len(set(widths.values())) == 1
             descriptor.Flags = (int(descriptor.Flags) & ~1) | fixed
@@ -215,11 +201,46 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
                 for glyph in widths:
                     bits[glyph // 8] |= 0x80 >> glyph % 8
                 descriptor.CIDSet = pikepdf.Stream(out, bytes(bits))
-            merged.update((member.objgen, font) for member in members)
+
+
+def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, dict]]]:
+    """Join the font dicts that ``pdf``'s pages use that can be one.
+
+    The Type0 dicts of a face that agree on every shared glyph's width and text are
+    grouped; the first of each group gets the group's ``/W`` and ToUnicode map, and the
+    resources point at it instead of the others. Returns, by PostScript name (None for
+    fonts that cannot be merged, left alone), the kept dicts with their {glyph: width}
+    and {glyph: text}.
+    """
+    resources = list(_resources(pdf.pages))
+    fonts = {font.objgen: font for res in resources for font in res.get("/Font", {}).values()}
+    faces: dict[str | None, list] = {}  # PostScript name → groups, in page order
+    kept = {}
+    for font in fonts.values():
+        face = _face(font)
+        groups = faces.setdefault(face, [])
+        widths, text = _widths(font.DescendantFonts[0].get("/W")), _to_unicode(font)
+        for members, all_widths, all_text in groups if face is not None else ():
+            if _agree(widths, all_widths) and _agree(text, all_text):
+                break
+        else:
+            members, all_widths, all_text = [], {}, {}
+            groups.append((members, all_widths, all_text))
+        members.append(font)
+        all_widths.update(widths)
+        all_text.update(text)
+        kept[font.objgen] = members[0]
+    for face, groups in faces.items():
+        for members, widths, text in groups if face is not None else ():
+            if len(members) > 1:
+                members[0].DescendantFonts[0].W = _w_array(widths)
+                members[0].ToUnicode = pikepdf.Stream(pdf, _cmap(text))
     for res in resources:
         for key, font in res.get("/Font", {}).items():
-            if font.objgen in merged:
-                res.Font[key] = merged[font.objgen]
+            if kept[font.objgen].objgen != font.objgen:
+                res.Font[key] = kept[font.objgen]
+    return {face: [(members[0], widths, text) for members, widths, text in groups]
+            for face, groups in faces.items()}
 
 
 def _resources(pages):
@@ -283,22 +304,40 @@ def _subset(path: Path, _stamp: tuple[int, int], glyphs: tuple[int, ...]) -> byt
     return path.read_bytes()
 
 
+@functools.lru_cache(maxsize=16)
+def _deflated(data: bytes) -> bytes:
+    return zlib.compress(data)
+
+
 def _agree(one: dict, other: dict) -> bool:
     return all(one[key] == other[key] for key in one.keys() & other.keys())
 
 
-def _widths(w) -> dict[int, object]:
-    """``/W`` as {glyph: width}; WeasyPrint writes only ``c [w1 w2 …]`` entries."""
-    return {int(w[i]) + k: width for i in range(0, len(w), 2) for k, width in enumerate(w[i + 1])}
+#: One run of a ``/W`` array as WeasyPrint writes it: ``first [w1 w2 …]``.
+W_RUN = re.compile(rb"(\d+)\s*\[([^\]]*)\]")
 
 
-def _w_array(widths: dict) -> pikepdf.Array:
+def _widths(w) -> dict[int, bytes]:
+    """``/W`` as {glyph: width as written}; WeasyPrint writes only ``c [w1 w2 …]``
+    entries. Read from the array's text, which is several times faster than walking
+    the array object by object."""
+    widths: dict[int, bytes] = {}
+    for first, run in W_RUN.findall(w.unparse()) if w is not None else ():
+        widths.update(zip(itertools.count(int(first)), run.split()))
+    return widths
+
+
+def _number(text: bytes) -> int | Decimal:
+    return Decimal(text.decode()) if b"." in text else int(text)
+
+
+def _w_array(widths: dict[int, bytes]) -> pikepdf.Array:
     """{glyph: width} as ``/W`` runs of consecutive glyphs, as WeasyPrint writes it."""
     array = []
     for glyph in sorted(widths):
         if glyph - 1 not in widths:
             array += [glyph, pikepdf.Array()]
-        array[-1].append(widths[glyph])
+        array[-1].append(_number(widths[glyph]))
     return pikepdf.Array(array)
 
 
