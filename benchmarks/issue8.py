@@ -191,7 +191,7 @@ def stages(folder: Path, temporary: Path) -> tuple[dict[str, float], object]:
     job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),
               layouts=[], source_issue=source.issue)
     fresh_cache(temporary)
-    times["layout"], layouts = timed(lambda: pipeline.lay_out(issue, source.root, style))
+    times["layout"], (layouts, _) = timed(lambda: pipeline.lay_out(issue, source.root, style))
     times["layout again"], _ = timed(lambda: pipeline.lay_out(issue, source.root, style))
     job = replace(job, layouts=layouts)
     times["html"], _ = timed(lambda: html.print_document(
@@ -223,7 +223,8 @@ def reproof(folder: Path, out: Path, page: int) -> tuple[float, float, float]:
     article.write_text(text.replace("。", "，今冬如此。", 1), encoding="utf-8")
     seconds, _ = timed(lambda: build(folder, out, formats=("pdf",)))
     job = prepare(readers.read(folder), load_style())
-    alone, _ = timed(lambda: render_pdf(pages.documents(job, numbers=[page - 1])[0]))
+    alone, _ = timed(lambda: render_pdf(pages.document(job, page - 1, job.layouts[page - 1],
+                                                       None)))
     single = one_page_issue(folder, folder.parent / f"page-{page}", page)
     cache = os.environ["TYPESET_CACHE_DIR"]
     fresh_cache(folder.parent)

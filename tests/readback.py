@@ -45,6 +45,26 @@ def pdf_pages_text(path: Path) -> list[str]:
         document.close()
 
 
+def pdf_fonts(pdf) -> list:
+    """Every font dict a pikepdf ``pdf`` draws with: in its pages' resources and in
+    those of the forms they draw (a page printed in layers draws each module as one),
+    each once."""
+    fonts, seen = [], set()
+    todo = [page.obj.get("/Resources") for page in pdf.pages]
+    while todo:
+        resources = todo.pop()
+        if resources is None or resources.objgen in seen and resources.is_indirect:
+            continue
+        seen.add(resources.objgen)
+        for font in resources.get("/Font", {}).values():
+            if font.objgen not in seen:
+                seen.add(font.objgen)
+                fonts.append(font)
+        todo += [x.get("/Resources") for x in resources.get("/XObject", {}).values()
+                 if x.get("/Subtype") == "/Form"]
+    return fonts
+
+
 def epub_documents(path: Path) -> dict[str, str]:
     """Every XHTML document of an EPUB by its name in the zip."""
     with zipfile.ZipFile(path) as archive:

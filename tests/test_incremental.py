@@ -23,6 +23,8 @@ from typeset.cli import main
 from typeset.errors import TypesetError
 from typeset.watch import watch
 
+from readback import pdf_fonts
+
 
 def test_two_jobs_write_the_same_bytes_as_one(tmp_path, monkeypatch):
     outputs = {}
@@ -66,7 +68,9 @@ def page_texts(pdf_path) -> list[str]:
         document.close()
 
 
-def test_a_reproof_renders_only_the_edited_page(issue_copy, tmp_path, monkeypatch):
+def test_a_reproof_renders_only_the_edited_module(issue_copy, tmp_path, monkeypatch):
+    """Pages print in layers (head, each module, foot): an edit to one article renders
+    that article's module again, and the page is composed of it and the cached rest."""
     monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "out"
     first = build(issue_copy, out, formats=("pdf",), jobs=1).paths[0]
@@ -79,12 +83,15 @@ def test_a_reproof_renders_only_the_edited_page(issue_copy, tmp_path, monkeypatc
                        encoding="utf-8")
     again = build(issue_copy, out, formats=("pdf",), jobs=1).paths[0]
     after = page_texts(again)
-    assert len(rendered) == 1 and "第3版" in rendered[0].html
+    assert len(rendered) == 1 and 'id="page-3"' in rendered[0].html
+    assert rendered[0].html.count('class="module ') == 1 and 'id="p3-market"' in rendered[0].html
+    assert "running-head" not in rendered[0].html and "credits" not in rendered[0].html
     assert after[:2] == before[:2] and "菜价平稳" in after[2] and "菜价平稳" not in before[2]
     with pikepdf.open(again) as pdf:  # still one program per face after the join
-        programs = {d.get("/FontFile3", d.get("/FontFile2")).objgen
-                    for page in pdf.pages for f in page.Resources.Font.values()
-                    for d in [f.DescendantFonts[0].FontDescriptor]}
+        fonts = pdf_fonts(pdf)
+        programs = {f.DescendantFonts[0].FontDescriptor.get(
+            "/FontFile3", f.DescendantFonts[0].FontDescriptor.get("/FontFile2")).objgen
+            for f in fonts}
         assert len(programs) == 5
 
 

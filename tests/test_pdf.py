@@ -12,7 +12,7 @@ from typeset.fonts import postscript_names
 from typeset.readers import read
 from typeset.style import load_style
 
-from readback import missing_texts, pdf_pages_text, squeeze
+from readback import missing_texts, pdf_fonts, pdf_pages_text, squeeze
 
 MM = 72 / 25.4
 
@@ -52,14 +52,11 @@ def test_page_furniture(sample_outputs):
 
 def test_only_bundled_fonts_are_embedded(sample_outputs):
     with pikepdf.open(sample_outputs["pdf"]) as pdf:
-        names = {str(font.get("/BaseFont")) for page in pdf.pages
-                 for font in page.Resources.Font.values()}
-        for page in pdf.pages:
-            for font in page.Resources.Font.values():
-                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-                descriptor = descendant.FontDescriptor
-                assert any(key in descriptor for key in ("/FontFile", "/FontFile2",
-                                                         "/FontFile3"))
+        names = {str(font.get("/BaseFont")) for font in pdf_fonts(pdf)}
+        for font in pdf_fonts(pdf):
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = descendant.FontDescriptor
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
     # The pages are joined with one subset of each bundled face, named by the face's own
     # PostScript name; anything else would be a system font fontconfig fell back to.
     families = {name.split("+", 1)[1] for name in names}
@@ -70,10 +67,9 @@ def test_each_font_is_embedded_once(sample_outputs):
     """Pages are rendered one by one and joined: the join shares one program per face."""
     with pikepdf.open(sample_outputs["pdf"]) as pdf:
         programs = set()
-        for page in pdf.pages:
-            for font in page.Resources.Font.values():
-                descriptor = font.DescendantFonts[0].FontDescriptor
-                programs.add(descriptor.get("/FontFile3", descriptor.get("/FontFile2")).objgen)
+        for font in pdf_fonts(pdf):
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            programs.add(descriptor.get("/FontFile3", descriptor.get("/FontFile2")).objgen)
         assert len(pdf.pages) == 3 and len(programs) == 5
 
 

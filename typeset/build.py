@@ -93,7 +93,8 @@ def prepare(source: readers.Source, style: Style, jobs: int = 1, *, mode: str = 
               layouts=[], source_issue=source.issue, mode=mode, watermark=watermark,
               embed_fonts=embed_fonts, outline=outline, jobs=jobs)
     printer = pages.printer(job) if print_pages else None
-    return replace(job, layouts=pipeline.lay_out(issue, source.root, style, jobs, printer))
+    layouts, printed = pipeline.lay_out(issue, source.root, style, jobs, printer)
+    return replace(job, layouts=layouts, printed=printed)
 
 
 def pages_png(pdf_bytes: bytes, scale: float = 0.5) -> list[bytes]:

@@ -143,23 +143,36 @@ def _glyphs(data: bytes) -> list[list[list[Glyph]]]:
 
 
 def _without_actual_text(data: bytes) -> bytes:
-    """The PDF with every marked-content span's ``/ActualText`` dropped: pdfium then
-    reads those characters from their glyphs."""
+    """The PDF with every marked-content span's ``/ActualText`` dropped, in the pages'
+    content and in the forms they draw (a page printed in layers draws its modules as
+    forms): pdfium then reads those characters from their glyphs."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
-            operations = pikepdf.parse_content_stream(page)
-            changed = False
-            for index, (operands, operator) in enumerate(operations):
-                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
-                        and "/ActualText" in operands[1]:
-                    operations[index] = pikepdf.ContentStreamInstruction(
-                        [operands[0]], pikepdf.Operator("BMC"))
-                    changed = True
-            if changed:
+            operations = _spans_dropped(page)
+            if operations is not None:
                 page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form":
+                operations = _spans_dropped(obj)
+                if operations is not None:
+                    obj.write(pikepdf.unparse_content_stream(operations))
         out = io.BytesIO()
         pdf.save(out)
         return out.getvalue()
+
+
+def _spans_dropped(content) -> list | None:
+    """The operations of ``content`` (a page or form) with its ``/ActualText`` spans
+    made plain marked content, or None when it has none."""
+    operations = pikepdf.parse_content_stream(content)
+    changed = False
+    for index, (operands, operator) in enumerate(operations):
+        if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                and "/ActualText" in operands[1]:
+            operations[index] = pikepdf.ContentStreamInstruction(
+                [operands[0]], pikepdf.Operator("BMC"))
+            changed = True
+    return operations if changed else None
 
 
 def _spaced(line: Line) -> list[Glyph]:

@@ -26,9 +26,9 @@ from typeset.layout.balance import balance
 from typeset.model import Article, Issue, Page, Placement
 from typeset.style import Style
 
-#: What prints a page once it is laid out: (index of the page, its layout). It runs in
-#: the process that laid the page out; what it renders goes to the page cache.
-Printer = Callable[[int, PageLayout], None]
+#: What prints a page once it is laid out: (index of the page, its layout) → the key of
+#: the printed page in the page cache. It runs in the process that laid the page out.
+Printer = Callable[[int, PageLayout], str]
 
 
 def measurer(issue: Issue, root: Path, style: Style, keep_flows: bool = False) -> layout.Measure:
@@ -54,20 +54,26 @@ def measurer(issue: Issue, root: Path, style: Style, keep_flows: bool = False) -
 
 
 def lay_out(issue: Issue, root: Path, style: Style, jobs: int = 1,
-            printer: Printer | None = None) -> list[PageLayout]:
+            printer: Printer | None = None) -> tuple[list[PageLayout], list[str]]:
     """Every page of ``issue`` laid out (and printed by ``printer``), on ``jobs``
-    processes, in the order and with the jumps of :func:`typeset.layout.place`."""
+    processes, in the order and with the jumps of :func:`typeset.layout.place`.
+
+    Returns the layouts and, with a printer, the keys of the printed pages: the PDF
+    writer finds them by those (:func:`typeset.writers.pages.parts`) instead of making
+    every page's HTML again to hash it.
+    """
     _run.update(issue=issue, root=root, style=style, printer=printer)
     try:
         layouts: list = [None] * len(issue.pages)
+        printed: list = [None] * len(issue.pages)
         sent: dict[int, list[layout.Jumped]] = {}
         for wave in layout.waves(issue):
             # The costliest pages first: the last to finish are then the cheap ones.
             wave = sorted(wave, key=lambda i: -_cost(issue.pages[i], issue))
             items = [(i, layout.arrivals(issue, i, sent)) for i in wave]
             for index, result in zip(wave, parallel.run(_page, items, jobs, _warm)):
-                layouts[index], sent[index] = result
-        return layouts
+                layouts[index], sent[index], printed[index] = result
+        return layouts, printed if printer is not None else []
     finally:
         _run.clear()  # (the issue is not kept past its build)
 
@@ -101,8 +107,7 @@ def _page(item: tuple[int, list[tuple[Article, Placement]]]):
     measure = measurer(issue, _run["root"], style, keep_flows=printer is not None)
     try:
         page_layout, jumped = layout.place_page(issue, index, style, measure, arrivals)
-        if printer is not None:
-            printer(index, page_layout)
+        printed = printer(index, page_layout) if printer is not None else None
     finally:
         weasy.forget_flows()
-    return page_layout, jumped
+    return page_layout, jumped, printed

@@ -49,17 +49,18 @@ class Proof:
 
 def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: Style,
                    created: dt.datetime, proof: Proof | None = None,
-                   outline: bool = False) -> HtmlDocument:
+                   outline: bool = False, layer: str | None = None) -> HtmlDocument:
     """The whole issue as one paged HTML document, modules at their layout boxes.
 
     With ``proof``, the pages get bleed, crop marks and a slug line (proof.css.j2);
     ``outline`` draws each module's box (for checking a layout in the preview).
+    ``layer`` keeps one layer of a one-page issue (:func:`layers`).
     """
     env = _environment(style.folder)
     pages = [(page, layout) for page, layout in zip(issue.pages, layouts, strict=True)]
     html = env.get_template("print.html.j2").render(
         issue=issue, pages=pages, style=style, grid=style.grid, created=created, proof=proof,
-        outline=outline,
+        outline=outline, layer=layer,
         weekday=issue.weekday or f"星期{WEEKDAYS[issue.date.weekday()]}",
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     css = _css(env, style)
@@ -68,6 +69,17 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
         css += env.get_template("proof.css.j2").render(
             grid=style.grid, margin_x=margin_x, margin_y=margin_y)
     return HtmlDocument(html, root, css, style.folder, _roots(root), style.latin_spacing_em)
+
+
+def layers(layout: PageLayout) -> list[str]:
+    """The layers of a page, bottom first, for ``print_document(layer=…)``: its head
+    (running head, masthead), each module, its foot (slug, watermark, credits).
+
+    Each layer is rendered alone and drawn over the ones before it
+    (:mod:`typeset.weasy.compose`), so that an edit to one article renders one module
+    again, not its page. The layers draw in the order the whole page does.
+    """
+    return ["head", *(f"module:{box.article_id}" for box in layout.modules), "foot"]
 
 
 def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]],

@@ -7,7 +7,7 @@ build writes the bytes atomically, so a failed writer never leaves a partial fil
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from typeset.layout import PageLayout
@@ -30,3 +30,4 @@ class Job:
     embed_fonts: bool = False  # EPUB: subsets of the style's fonts inside the book
     outline: bool = False  # PDF: draw each module's box (to check a layout)
     jobs: int = 1  # processes that measure and render (the output does not depend on it)
+    printed: list[str] = field(default_factory=list)  # page cache keys, if printed in layout

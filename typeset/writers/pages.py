@@ -1,13 +1,16 @@
-"""Pages rendered one at a time: cached, in parallel, and joined into one PDF.
+"""Pages rendered one at a time, in layers: cached, in parallel, and joined into one PDF.
 
-Each printed page is its own WeasyPrint document. That costs little (the stylesheet and
-fonts are loaded once, :mod:`typeset.weasy.stylesheets`) and buys three things:
+Each printed page is rendered as WeasyPrint documents of its layers
+(:func:`typeset.html.layers`: head, each module, foot), drawn over each other
+(:mod:`typeset.weasy.compose`). That costs little (the stylesheet and fonts are loaded
+once, :mod:`typeset.weasy.stylesheets`) and buys three things:
 
-- a re-proof renders only the pages whose inputs changed: every page is cached under a
-  hash of everything it is made of (its HTML and CSS, the pictures it shows, the style
+- a re-proof renders only the layers whose inputs changed: usually the module of the
+  edited article. Every layer, and every page composed of them, is cached under a hash
+  of everything it is made of (its HTML and CSS, the pictures it shows, the style
   folder, the fonts, typeset's code and WeasyPrint's version, :mod:`typeset.cache`);
 - ``--jobs N`` renders pages in N processes (:mod:`typeset.parallel`), and the output
-  is the same bytes whatever N is, since the pages are the same documents;
+  is the same bytes whatever N is, since the layers are the same documents;
 - memory stays that of one page, however many pages the issue has.
 
 A build prints each page as soon as it is laid out, in the process that measured it
@@ -31,6 +34,7 @@ from typeset.layout import PageLayout
 from typeset.layout.measure import style_digest
 from typeset.model import Issue
 from typeset.pipeline import Printer
+from typeset.weasy.compose import compose
 from typeset.readers.jsonfile import dump_json
 from typeset.writers import Job
 
@@ -38,20 +42,27 @@ from typeset.writers import Job
 SOURCES = re.compile(r'\bsrc="([^"]+)"')
 
 
-def documents(job: Job, numbers: list[int] | None = None) -> list[HtmlDocument]:
-    """One print document per page of ``job`` (those at ``numbers``, 0-based, if given)."""
+def documents(job: Job, numbers: list[int] | None = None) -> list[list[HtmlDocument]]:
+    """The layers of each page of ``job`` (those at ``numbers``, 0-based, if given)."""
     chosen = range(len(job.issue.pages)) if numbers is None else numbers
     marks = proof(job)
-    return [document(job, i, job.layouts[i], marks) for i in chosen]
+    return [layers(job, i, job.layouts[i], marks) for i in chosen]
 
 
-def document(job: Job, index: int, page_layout: PageLayout,
-             marks: html.Proof | None) -> HtmlDocument:
+def layers(job: Job, index: int, page_layout: PageLayout,
+           marks: html.Proof | None) -> list[HtmlDocument]:
+    """The print documents of the layers of page ``index``, bottom first."""
+    return [document(job, index, page_layout, marks, layer)
+            for layer in html.layers(page_layout)]
+
+
+def document(job: Job, index: int, page_layout: PageLayout, marks: html.Proof | None,
+             layer: str | None = None) -> HtmlDocument:
     """The print document of page ``index`` laid out as ``page_layout``, with the proof
-    ``marks`` (:func:`proof`)."""
+    ``marks`` (:func:`proof`): the whole page, or one ``layer`` of it."""
     return html.print_document(job.issue.model_copy(update={"pages": [job.issue.pages[index]]}),
                                job.root, [page_layout], job.style, job.created,
-                               proof=marks, outline=job.outline)
+                               proof=marks, outline=job.outline, layer=layer)
 
 
 def printer(job: Job) -> Printer:
@@ -59,8 +70,10 @@ def printer(job: Job) -> Printer:
     page cache, where :func:`render` then finds it. ``job`` needs no layouts."""
     marks = proof(job)
 
-    def print_page(index: int, page_layout: PageLayout) -> None:
-        render(job, [document(job, index, page_layout, marks)])
+    def print_page(index: int, page_layout: PageLayout) -> str:
+        page = layers(job, index, page_layout, marks)
+        render(job, [page], jobs=1)  # (on a worker already)
+        return page_key(job, page)
     return print_page
 
 
@@ -79,22 +92,51 @@ def proof_version(issue: Issue) -> str:
     return hashlib.sha256(dump_json(issue).encode("utf-8")).hexdigest()[:8]
 
 
-def render(job: Job, pages: list[HtmlDocument]) -> list[bytes]:
-    """Each page as a part for :func:`typeset.weasy.merge.merge` (a PDF without font
-    programs): from the cache, or rendered (in parallel) and cached."""
-    keys = [key(job, page) for page in pages]
+def parts(job: Job) -> list[bytes]:
+    """Every page of ``job`` as a part for :func:`typeset.weasy.merge.merge`: found by
+    the keys the layout stage printed them under (``job.printed``), else rendered."""
+    found = [cache.read("pages", k, ".pdf") for k in job.printed]
+    if job.printed and all(part is not None for part in found):
+        return found
+    return render(job, documents(job))
+
+
+def render(job: Job, pages: list[list[HtmlDocument]], jobs: int | None = None) -> list[bytes]:
+    """Each page, given as its layers, as a part for :func:`typeset.weasy.merge.merge`
+    (a PDF without font programs): from the cache, or composed of its layers, themselves
+    from the cache or rendered (on ``jobs`` processes, default ``job.jobs``) and cached."""
+    layer_keys = [[key(job, layer) for layer in page] for page in pages]
+    keys = [_joined(k) for k in layer_keys]
     found = {k: cache.read("pages", k, ".pdf") for k in set(keys)}
-    missing = [i for i, k in enumerate(keys) if found[k] is None]
-    warm = lambda: weasy.warm(html.warm_document(pages[missing[0]], job.style))  # noqa: E731
-    for i, pdf in zip(missing, parallel.run(weasy.render_part, [pages[i] for i in missing],
-                                            job.jobs, warm)):
-        cache.write("pages", keys[i], ".pdf", pdf)
-        found[keys[i]] = pdf
+    wanted = {k: layer for page_key, page, ks in zip(keys, pages, layer_keys)
+              if found[page_key] is None for k, layer in zip(ks, page)}
+    layers_found = {k: cache.read("pages", k, ".pdf") for k in wanted}
+    missing = [k for k, pdf in layers_found.items() if pdf is None]  # in page order
+    if missing:
+        docs = [wanted[k] for k in missing]
+        warm = lambda: weasy.warm(html.warm_document(docs[0], job.style))  # noqa: E731
+        for k, pdf in zip(missing, parallel.run(weasy.render_part, docs,
+                                                job.jobs if jobs is None else jobs, warm)):
+            cache.write("pages", k, ".pdf", pdf)
+            layers_found[k] = pdf
+    for page_key, ks in zip(keys, layer_keys):
+        if found[page_key] is None:
+            found[page_key] = compose([layers_found[k] for k in ks])
+            cache.write("pages", page_key, ".pdf", found[page_key])
     return [found[k] for k in keys]
 
 
+def page_key(job: Job, layers: list[HtmlDocument]) -> str:
+    """The content hash of a page given as its layers."""
+    return _joined([key(job, layer) for layer in layers])
+
+
+def _joined(keys: list[str]) -> str:
+    return hashlib.sha256(" ".join(keys).encode()).hexdigest()
+
+
 def key(job: Job, page: HtmlDocument) -> str:
-    """The content hash of a page: equal keys render to equal bytes."""
+    """The content hash of a page or layer: equal keys render to equal bytes."""
     digest = hashlib.sha256(style_digest(job.style).encode())
     for part in (page.html, page.css, repr(page.latin_spacing_em)):
         digest.update(part.encode("utf-8"))

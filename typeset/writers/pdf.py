@@ -34,8 +34,7 @@ def write(job: Job) -> bytes:
         document = html.print_document(job.issue, job.root, job.layouts, job.style,
                                        job.created, outline=job.outline)
         return weasy.render_archive(document, archive(job))
-    parts = pages.render(job, pages.documents(job))
-    return merge(parts, fonts.postscript_names(job.style))
+    return merge(pages.parts(job), fonts.postscript_names(job.style))
 
 
 def archive(job: Job) -> Archive:
