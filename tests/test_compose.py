@@ -1,4 +1,4 @@
-"""Pages printed in layers (head, each module, foot) and composed: they look, read and
+"""Pages printed in layers (the page, each module, a watermark) and composed: they look, read and
 navigate as the whole page rendered at once."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def test_a_composed_proof_page_looks_like_the_whole_page(proof_job, proof_pdf):
 def test_only_the_bottom_layer_draws_the_crop_marks(proof_job):
     """Every layer has the page's bleed, but a module draws nothing outside the trim."""
     marks = pages.proof(proof_job)
-    head, module, *_ = pages.documents(proof_job, numbers=[0])[0]
+    head, module, *_ = pages.documents(proof_job, numbers=[0])[0]  # the page, a module
     bleed = 12 / 25.4 * 72 * 0.25  # px at the scale below
     for document, drawn in ((head, True), (module, False)):
         image = _image(weasy.render_pdf(document)).convert("L")

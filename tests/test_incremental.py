@@ -69,7 +69,7 @@ def page_texts(pdf_path) -> list[str]:
 
 
 def test_a_reproof_renders_only_the_edited_module(issue_copy, tmp_path, monkeypatch):
-    """Pages print in layers (head, each module, foot): an edit to one article renders
+    """Pages print in layers (the page, each module): an edit to one article renders
     that article's module again, and the page is composed of it and the cached rest."""
     monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "out"

@@ -71,15 +71,17 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
     return HtmlDocument(html, root, css, style.folder, _roots(root), style.latin_spacing_em)
 
 
-def layers(layout: PageLayout) -> list[str]:
-    """The layers of a page, bottom first, for ``print_document(layer=…)``: its head
-    (running head, masthead), each module, its foot (slug, watermark, credits).
+def layers(layout: PageLayout, proof: Proof | None) -> list[str]:
+    """The layers of a page, bottom first, for ``print_document(layer=…)``: the page
+    itself (running head, masthead, slug line, credits), each module, and a proof's
+    watermark, which lies over the copy.
 
     Each layer is rendered alone and drawn over the ones before it
     (:mod:`typeset.weasy.compose`), so that an edit to one article renders one module
-    again, not its page. The layers draw in the order the whole page does.
+    again, not its page.
     """
-    return ["head", *(f"module:{box.article_id}" for box in layout.modules), "foot"]
+    return ["page", *(f"module:{box.article_id}" for box in layout.modules),
+            *(["watermark"] if proof and proof.watermark else [])]
 
 
 def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]],

@@ -33,7 +33,7 @@ fontconfig.isolate()
 
 import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango starts)
 
-from typeset.weasy import archive, merge  # noqa: E402
+from typeset.weasy import archive, fontstub  # noqa: E402
 from typeset.weasy import cjk_patch, columns, lookahead, stylesheets  # noqa: E402
 from typeset.weasy.fetcher import RefusedURL, SafeFetcher  # noqa: E402
 
@@ -74,10 +74,10 @@ def render_pdf(doc: HtmlDocument, variant: str | None = None) -> bytes:
 
 def render_part(doc: HtmlDocument) -> bytes:
     """Render a document as a part for :func:`.merge.merge`: fonts not embedded, only
-    named (:func:`.merge.stub_fonts`), so the pages rendered apart are joined with one
+    named (:func:`.fontstub.stub_fonts`), so the pages rendered apart are joined with one
     subset of each face, cut once."""
     document = _checked(_document(doc))
-    with merge.stub_fonts():
+    with fontstub.stub_fonts():
         return document.write_pdf()
 
 

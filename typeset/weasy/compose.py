@@ -1,17 +1,17 @@
 """Draw one-page PDFs over each other: a page printed in layers, each rendered alone.
 
 A re-proof after an edit to one article should cost that article's module, not its page.
-So a page is rendered in layers (:func:`typeset.html.layers`): its head, each module,
-its foot. Every layer is a whole page of the same size, with its boxes where the page
-has them, so composing is drawing each layer over the first at the identity: the first
+So a page is rendered in layers (:func:`typeset.html.layers`): the page itself, each
+module, a proof's watermark. Every layer is a whole page of the same size, with its
+boxes where the page has them, so composing is drawing each layer over the first at the identity: the first
 layer stays the page (its boxes, marks and resources), and each later one becomes a
 form XObject drawn after the page's own content.
 
-What a layer carries beyond its drawing moves onto the composed page with it: link
-annotations, named destinations, outline entries and its fonts, whose dicts are joined
-with the other layers' where they agree (:func:`.merge.share_dicts`). Entries of the later layers (the
-headlines, ``bookmark-level: 2``) become children of the first layer's last top-level
-entry (the page's), as WeasyPrint nests them when it renders the whole page.
+What a layer carries beyond its drawing moves onto the composed page with it: its
+resources (fonts as they are: :mod:`.merge` shares them across the issue), named
+destinations and outline entries. Entries of the later layers (the headlines,
+``bookmark-level: 2``) become children of the first layer's last top-level entry (the
+page's), as WeasyPrint nests them when it renders the whole page.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import io
 import pikepdf
 
 from typeset.errors import TypesetError
-from typeset.weasy import merge
 
 
 def compose(layers: list[bytes]) -> bytes:
@@ -48,13 +47,8 @@ def compose(layers: list[bytes]) -> bytes:
                                      pikepdf.Name(f"/TypesetLayer{number}"),
                                      replace_existing=False)  # (a clash raises)
             drawn.append(b"q %s Do Q\n" % str(name).encode())
-            for annot in layer.obj.get("/Annots", ()):
-                if "/P" in annot:
-                    del annot.P
-                copied = base.copy_foreign(annot)
-                copied.P = page.obj
-                page.obj.Annots = page.obj.get("/Annots", pikepdf.Array())
-                page.obj.Annots.append(copied)
+            if "/Annots" in layer.obj:  # the print templates make no links
+                raise TypesetError(f"layer {number} has annotations, which are not composed")
             outlines = source.Root.get("/Outlines")
             if outlines is not None and "/First" in outlines:
                 entries += _siblings(base, page, outlines.First)
@@ -64,9 +58,6 @@ def compose(layers: list[bytes]) -> bytes:
             page.contents_add(b"Q\n" + b"".join(drawn))
         _nest(base, entries)
         _add_dests(base, dests)
-        # one font dict per face where the layers agree, so the join reads a page's
-        # fonts once, not every layer's
-        merge.share_dicts(base)
         buffer = io.BytesIO()
         base.save(buffer, deterministic_id=True)
         return buffer.getvalue()

@@ -22,7 +22,6 @@ merging too.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
@@ -34,10 +33,10 @@ from pathlib import Path
 
 import pikepdf
 import uharfbuzz as hb
-from weasyprint.pdf.fonts import Font
 
 from typeset import cache
 from typeset.errors import TypesetError
+from typeset.weasy.fontstub import STUB
 
 UNSUPPORTED = {"/StructTreeRoot": "tagged", "/OutputIntents": "PDF/A", "/AF": "PDF/A-3",
                "/AcroForm": "form"}
@@ -50,8 +49,6 @@ FIRST_PASS = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZ
               | hb.SubsetFlags.DESUBROUTINIZE)
 SECOND_PASS = (hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
                | hb.SubsetFlags.NO_HINTING)
-#: What a part carries in place of a font program (see :func:`stub_fonts`).
-STUB = b"typeset:font-stub:"
 CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
              b"/CIDSystemInfo\n<< /Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
              b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
@@ -85,33 +82,6 @@ def merge(parts: list[bytes], font_files: dict[str, Path]) -> bytes:
     finally:
         for source in sources:
             source.close()
-
-
-@contextlib.contextmanager
-def stub_fonts():
-    """Render parts for :func:`merge` without cutting their fonts.
-
-    :func:`merge` cuts every face anew from its file, so WeasyPrint's own subsetting of
-    each part (about 14 ms a face, and the whole 13 MB face when its HarfBuzz fails on
-    Yuquan Kai) is wasted. Inside this context a part embeds in place of each program
-    its first four bytes (WeasyPrint tells OpenType from TrueType by them) and the
-    face's PostScript name. Such parts are only good for :func:`merge`. A face with
-    missing glyphs keeps its real subset: merge copies those fonts as they are.
-    """
-    original = Font.clean
-
-    def clean(font, to_unicode, hinting):
-        if font.missing or font.bitmap:
-            return original(font, to_unicode, hinting)
-        name = hb.Face(hb.Blob(font.file_content), font.index).get_name(
-            hb.OTNameIdPredefined.POSTSCRIPT_NAME) or ""
-        font.file_content = font.file_content[:4] + STUB + name.encode()
-
-    Font.clean = clean
-    try:
-        yield
-    finally:
-        Font.clean = original
 
 
 def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj):

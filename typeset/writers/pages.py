@@ -1,7 +1,7 @@
 """Pages rendered one at a time, in layers: cached, in parallel, and joined into one PDF.
 
 Each printed page is rendered as WeasyPrint documents of its layers
-(:func:`typeset.html.layers`: head, each module, foot), drawn over each other
+(:func:`typeset.html.layers`: the page, each module, a proof's watermark), drawn over each other
 (:mod:`typeset.weasy.compose`). That costs little (the stylesheet and fonts are loaded
 once, :mod:`typeset.weasy.stylesheets`) and buys three things:
 
@@ -34,8 +34,8 @@ from typeset.layout import PageLayout
 from typeset.layout.measure import style_digest
 from typeset.model import Issue
 from typeset.pipeline import Printer
-from typeset.weasy.compose import compose
 from typeset.readers.jsonfile import dump_json
+from typeset.weasy.compose import compose
 from typeset.writers import Job
 
 #: Pictures a page shows: the ``src`` of its images, relative to the issue folder.
@@ -53,7 +53,7 @@ def layers(job: Job, index: int, page_layout: PageLayout,
            marks: html.Proof | None) -> list[HtmlDocument]:
     """The print documents of the layers of page ``index``, bottom first."""
     return [document(job, index, page_layout, marks, layer)
-            for layer in html.layers(page_layout)]
+            for layer in html.layers(page_layout, marks)]
 
 
 def document(job: Job, index: int, page_layout: PageLayout, marks: html.Proof | None,
