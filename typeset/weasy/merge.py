@@ -22,6 +22,7 @@ merging too.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import io
@@ -74,7 +75,10 @@ def merge(parts: list[bytes], font_files: dict[str, Path]) -> bytes:
         for source in sources:
             out.pages.extend(source.pages)  # copies each page and everything it uses
         _copy_catalog(out, sources)
-        _share_fonts(out, font_files)
+        read = {out.copy_foreign(source.get_object(objgen)).objgen: font  # (copied already)
+                for part, source in zip(parts, sources)
+                for objgen, font in _part_fonts(part, source).items()}
+        _share_fonts(out, font_files, read)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, min_version=max(s.pdf_version for s in sources),
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -128,14 +132,14 @@ def _copy_catalog(out: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
             [value for name in sorted(dests) for value in (pikepdf.String(name), dests[name])])))
 
 
-def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
+def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path], read: dict) -> None:
     """Point all pages at one font program per face, cut to the union of glyphs used.
 
     The font dicts of a face are grouped so that those agreeing on every shared glyph's
     width and text become one (:func:`share_dicts`); the first of a group is rewritten,
     the others dropped.
     """
-    faces = share_dicts(out)
+    faces = share_dicts(out, read)
     unknown = sorted(f for f in faces.keys() - font_files.keys() if f is not None and any(
         _stubbed(font) for font, _, _ in faces[f]))
     if unknown:
@@ -173,8 +177,11 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
                 descriptor.CIDSet = pikepdf.Stream(out, bytes(bits))
 
 
-def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, dict]]]:
+def share_dicts(pdf: pikepdf.Pdf, read: dict | None = None
+                ) -> dict[str | None, list[tuple[object, dict, dict]]]:
     """Join the font dicts that ``pdf``'s pages use that can be one.
+
+    ``read`` holds what :func:`_read_font` gives for some of them, by object id.
 
     The Type0 dicts of a face that agree on every shared glyph's width and text are
     grouped; the first of each group gets the group's ``/W`` and ToUnicode map, and the
@@ -187,9 +194,8 @@ def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, d
     faces: dict[str | None, list] = {}  # PostScript name → groups, in page order
     kept = {}
     for font in fonts.values():
-        face = _face(font)
+        face, widths, text = (read or {}).get(font.objgen) or _read_font(font)
         groups = faces.setdefault(face, [])
-        widths, text = _widths(font.DescendantFonts[0].get("/W")), _to_unicode(font)
         for members, all_widths, all_text in groups if face is not None else ():
             if _agree(widths, all_widths) and _agree(text, all_text):
                 break
@@ -211,6 +217,31 @@ def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, d
                 res.Font[key] = kept[font.objgen]
     return {face: [(members[0], widths, text) for members, widths, text in groups]
             for face, groups in faces.items()}
+
+
+#: Parts whose fonts :func:`_part_fonts` remembers: a re-proof joins the same parts again,
+#: all but one or two, and reading a part's font dicts is most of what joining costs.
+REMEMBERED_PARTS = 64
+_parts_read: collections.OrderedDict[bytes, dict] = collections.OrderedDict()
+
+
+def _part_fonts(part: bytes, source: pikepdf.Pdf) -> dict[tuple[int, int], tuple]:
+    """:func:`_read_font` of every font dict of ``part`` (open as ``source``), by id."""
+    digest = hashlib.sha256(part).digest()
+    if digest in _parts_read:
+        _parts_read.move_to_end(digest)
+        return _parts_read[digest]
+    fonts = {font.objgen: font for res in _resources(source.pages)
+             for font in res.get("/Font", {}).values()}
+    _parts_read[digest] = {objgen: _read_font(font) for objgen, font in fonts.items()}
+    if len(_parts_read) > REMEMBERED_PARTS:
+        _parts_read.popitem(last=False)
+    return _parts_read[digest]
+
+
+def _read_font(font) -> tuple[str | None, dict[int, bytes], dict[int, bytes]]:
+    """A font dict's face (:func:`_face`), {glyph: width} and {glyph: text}."""
+    return _face(font), _widths(font.DescendantFonts[0].get("/W")), _to_unicode(font)
 
 
 def _resources(pages):
