@@ -22,7 +22,6 @@ merging too.
 
 from __future__ import annotations
 
-import collections
 import functools
 import hashlib
 import io
@@ -75,10 +74,7 @@ def merge(parts: list[bytes], font_files: dict[str, Path]) -> bytes:
         for source in sources:
             out.pages.extend(source.pages)  # copies each page and everything it uses
         _copy_catalog(out, sources)
-        read = {out.copy_foreign(source.get_object(objgen)).objgen: font  # (copied already)
-                for part, source in zip(parts, sources)
-                for objgen, font in _part_fonts(part, source).items()}
-        _share_fonts(out, font_files, read)
+        _share_fonts(out, font_files)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, min_version=max(s.pdf_version for s in sources),
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -118,28 +114,33 @@ def _copy_catalog(out: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
             dests.setdefault(name, pikepdf.Array(dest) if isinstance(dest, pikepdf.Array)
                              else dest)
     if items:  # the parts' top-level items as one chain under a new root
-        out.Root.Outlines = root = out.make_indirect(
-            pikepdf.Dictionary(Count=count, First=items[0], Last=items[-1]))
-        for before, item, after in zip([None, *items], items, [*items[1:], None]):
-            item.Parent = root
-            for key, other in (("/Prev", before), ("/Next", after)):
-                if other is not None:
-                    item[key] = other
-                elif key in item:
-                    del item[key]
+        out.Root.Outlines = out.make_indirect(pikepdf.Dictionary(Count=count))
+        link_children(out.Root.Outlines, items)
     if dests:  # one flat, sorted name tree, as WeasyPrint writes it (tests read it so)
         out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
             [value for name in sorted(dests) for value in (pikepdf.String(name), dests[name])])))
 
 
-def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path], read: dict) -> None:
+def link_children(parent, children: list) -> None:
+    """Make ``children`` (outline entries) the chain of ``parent``'s children."""
+    parent.First, parent.Last = children[0], children[-1]
+    for before, child, after in zip([None, *children], children, [*children[1:], None]):
+        child.Parent = parent
+        for key, other in (("/Prev", before), ("/Next", after)):
+            if other is not None:
+                child[key] = other
+            elif key in child:
+                del child[key]
+
+
+def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
     """Point all pages at one font program per face, cut to the union of glyphs used.
 
     The font dicts of a face are grouped so that those agreeing on every shared glyph's
     width and text become one (:func:`share_dicts`); the first of a group is rewritten,
     the others dropped.
     """
-    faces = share_dicts(out, read)
+    faces = share_dicts(out)
     unknown = sorted(f for f in faces.keys() - font_files.keys() if f is not None and any(
         _stubbed(font) for font, _, _ in faces[f]))
     if unknown:
@@ -177,11 +178,8 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path], read: dict) -> N
                 descriptor.CIDSet = pikepdf.Stream(out, bytes(bits))
 
 
-def share_dicts(pdf: pikepdf.Pdf, read: dict | None = None
-                ) -> dict[str | None, list[tuple[object, dict, dict]]]:
+def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, dict]]]:
     """Join the font dicts that ``pdf``'s pages use that can be one.
-
-    ``read`` holds what :func:`_read_font` gives for some of them, by object id.
 
     The Type0 dicts of a face that agree on every shared glyph's width and text are
     grouped; the first of each group gets the group's ``/W`` and ToUnicode map, and the
@@ -194,7 +192,7 @@ def share_dicts(pdf: pikepdf.Pdf, read: dict | None = None
     faces: dict[str | None, list] = {}  # PostScript name → groups, in page order
     kept = {}
     for font in fonts.values():
-        face, widths, text = (read or {}).get(font.objgen) or _read_font(font)
+        face, widths, text = _read_font(font)
         groups = faces.setdefault(face, [])
         for members, all_widths, all_text in groups if face is not None else ():
             if _agree(widths, all_widths) and _agree(text, all_text):
@@ -217,26 +215,6 @@ def share_dicts(pdf: pikepdf.Pdf, read: dict | None = None
                 res.Font[key] = kept[font.objgen]
     return {face: [(members[0], widths, text) for members, widths, text in groups]
             for face, groups in faces.items()}
-
-
-#: Parts whose fonts :func:`_part_fonts` remembers: a re-proof joins the same parts again,
-#: all but one or two, and reading a part's font dicts is most of what joining costs.
-REMEMBERED_PARTS = 64
-_parts_read: collections.OrderedDict[bytes, dict] = collections.OrderedDict()
-
-
-def _part_fonts(part: bytes, source: pikepdf.Pdf) -> dict[tuple[int, int], tuple]:
-    """:func:`_read_font` of every font dict of ``part`` (open as ``source``), by id."""
-    digest = hashlib.sha256(part).digest()
-    if digest in _parts_read:
-        _parts_read.move_to_end(digest)
-        return _parts_read[digest]
-    fonts = {font.objgen: font for res in _resources(source.pages)
-             for font in res.get("/Font", {}).values()}
-    _parts_read[digest] = {objgen: _read_font(font) for objgen, font in fonts.items()}
-    if len(_parts_read) > REMEMBERED_PARTS:
-        _parts_read.popitem(last=False)
-    return _parts_read[digest]
 
 
 def _read_font(font) -> tuple[str | None, dict[int, bytes], dict[int, bytes]]:
@@ -332,14 +310,16 @@ def _number(text: bytes) -> int | Decimal:
     return Decimal(text.decode()) if b"." in text else int(text)
 
 
-def _w_array(widths: dict[int, bytes]) -> pikepdf.Array:
-    """{glyph: width} as ``/W`` runs of consecutive glyphs, as WeasyPrint writes it."""
-    array = []
+def _w_array(widths: dict[int, bytes]) -> pikepdf.Object:
+    """{glyph: width} as ``/W`` runs of consecutive glyphs, as WeasyPrint writes it
+    (parsed from its text: twice as fast as building the array object by object)."""
+    runs: list[list[bytes]] = []
     for glyph in sorted(widths):
         if glyph - 1 not in widths:
-            array += [glyph, pikepdf.Array()]
-        array[-1].append(_number(widths[glyph]))
-    return pikepdf.Array(array)
+            runs.append([b"%d [" % glyph])
+        runs[-1].append(widths[glyph])
+    return pikepdf.Object.parse(b"[ " + b" ] ".join(b" ".join(run) for run in runs)
+                                + (b" ] ]" if runs else b"]"))
 
 
 def _to_unicode(font) -> dict[int, bytes]:

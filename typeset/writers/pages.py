@@ -1,9 +1,9 @@
 """Pages rendered one at a time, in layers: cached, in parallel, and joined into one PDF.
 
 Each printed page is rendered as WeasyPrint documents of its layers
-(:func:`typeset.html.layers`: the page, each module, a proof's watermark), drawn over each other
-(:mod:`typeset.weasy.compose`). That costs little (the stylesheet and fonts are loaded
-once, :mod:`typeset.weasy.stylesheets`) and buys three things:
+(:func:`typeset.html.layers`: the page, each module, a proof's watermark), drawn over
+each other (:mod:`typeset.weasy.compose`). That costs little (the stylesheet and fonts
+are loaded once, :mod:`typeset.weasy.stylesheets`) and buys three things:
 
 - a re-proof renders only the layers whose inputs changed: usually the module of the
   edited article. Every layer, and every page composed of them, is cached under a hash
