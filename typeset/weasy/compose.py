@@ -21,7 +21,7 @@ import io
 import pikepdf
 
 from typeset.errors import TypesetError
-from typeset.weasy.merge import link_children, share_dicts
+from typeset.weasy.merge import link_children, set_dests, share_dicts
 
 
 def compose(layers: list[bytes]) -> bytes:
@@ -140,8 +140,4 @@ def _add_dests(base: pikepdf.Pdf, dests: dict) -> None:
         return
     tree = base.Root.get("/Names", {}).get("/Dests")
     known = dict(pikepdf.NameTree(tree).items()) if tree is not None else {}
-    dests = dests | known
-    if "/Names" not in base.Root:
-        base.Root.Names = pikepdf.Dictionary()
-    base.Root.Names.Dests = pikepdf.Dictionary(Names=pikepdf.Array(
-        [value for name in sorted(dests) for value in (pikepdf.String(name), dests[name])]))
+    set_dests(base, dests | known)

@@ -116,9 +116,17 @@ def _copy_catalog(out: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
     if items:  # the parts' top-level items as one chain under a new root
         out.Root.Outlines = out.make_indirect(pikepdf.Dictionary(Count=count))
         link_children(out.Root.Outlines, items)
-    if dests:  # one flat, sorted name tree, as WeasyPrint writes it (tests read it so)
-        out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
-            [value for name in sorted(dests) for value in (pikepdf.String(name), dests[name])])))
+    if dests:
+        set_dests(out, dests)
+
+
+def set_dests(pdf: pikepdf.Pdf, dests: dict) -> None:
+    """``dests`` as the named destinations of ``pdf``: one flat, sorted name tree, as
+    WeasyPrint writes it (tests read it so)."""
+    if "/Names" not in pdf.Root:
+        pdf.Root.Names = pikepdf.Dictionary()
+    pdf.Root.Names.Dests = pikepdf.Dictionary(Names=pikepdf.Array(
+        [value for name in sorted(dests) for value in (pikepdf.String(name), dests[name])]))
 
 
 def link_children(parent, children: list) -> None:
