@@ -32,7 +32,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from typeset import cache
 from typeset.weasy import cjk_patch
-from typeset.weasy.fetcher import SafeFetcher
+from typeset.weasy.fetcher import fetcher
 
 
 class _Fonts(FontConfiguration):
@@ -74,7 +74,7 @@ _last_fonts: list = [None]
 def _parsed(css: str, base: Path, roots: tuple[Path, ...], _stamps: tuple):
     fonts = _Fonts()
     sheet = weasyprint.CSS(string=css, base_url=base.as_uri() + "/",
-                           url_fetcher=SafeFetcher(list(roots)), font_config=fonts)
+                           url_fetcher=fetcher(roots), font_config=fonts)
     if fonts._folder is not None:
         util.Finalize(fonts, _remove, args=(fonts._folder, fonts.owner), exitpriority=1)
     return sheet, fonts
