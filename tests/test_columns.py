@@ -23,6 +23,8 @@ from typeset.layout.balance import balance
 from typeset.weasy import columns
 from typeset.style import load_style
 
+from readback import pdf_pages_text, squeeze
+
 LINE = 13.5
 
 
@@ -171,9 +173,10 @@ def test_flows_with_figures_quotes_and_a_box_measure_what_is_set(tmp_path, monke
 def test_a_page_prints_a_measured_flow_only_under_the_same_inherited_styles(
         tmp_path, monkeypatch, page_css, settings):
     """A flow kept from the measuring sheet is printed as it was set, with the styles it
-    inherited there; a page that gives its bodies another colour sets them anew."""
+    inherited there, and the page's HTML is parsed without the body's text; a page that
+    gives its bodies another colour is parsed again whole and sets them anew."""
     text = "榆泉县今冬集中供热覆盖城区全部小区。" * 6
-    body = f'<div class="body" data-flow="k"%s><p>{text}</p></div>'
+    body = f'<div class="body" data-flow="k"%s><!--flow--><p>{text}</p><!--/flow--></div>'
     sheet = ('<html lang="zh-CN"><body><article class="module measure-flow" id="k--flow">'
              + body % ' style="column-count: 1; width: 117pt"' + '</article></body></html>')
     page = ('<html lang="zh-CN"><body><section class="page"><article class="module" id="k" '
@@ -181,14 +184,19 @@ def test_a_page_prints_a_measured_flow_only_under_the_same_inherited_styles(
     css = CSS + " .measure-flow { position: static } " + page_css
     roots = [tmp_path, FONTS_DIR, STYLES_DIR]
     weasy.measure_heights(HtmlDocument(sheet, tmp_path, css, tmp_path, roots), keep_flows=True)
-    calls = []
-    original = columns._set
+    calls, parsed = [], []
+    original, emptied = columns._set, columns.without_kept
     monkeypatch.setattr(columns, "_set", lambda *args: calls.append(1) or original(*args))
+    monkeypatch.setattr(columns, "without_kept", lambda html: parsed.append(emptied(html))
+                        or parsed[-1])
     try:
         pdf = weasy.render_pdf(HtmlDocument(page, tmp_path, css, tmp_path, roots))
     finally:
         weasy.forget_flows()
     assert len(calls) == settings
+    assert text not in parsed[0]
+    (tmp_path / "page.pdf").write_bytes(pdf)
+    assert squeeze("".join(pdf_pages_text(tmp_path / "page.pdf"))).count("榆泉县") == 6
     colour = b"0.2 0.2 0.4 rg" in b"".join(
         p.Contents.read_bytes() for p in pikepdf.open(io.BytesIO(pdf)).pages)
     assert colour == bool(page_css)

@@ -35,7 +35,7 @@ import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango start
 
 from typeset.weasy import archive, fontstub  # noqa: E402
 from typeset.weasy import cjk_patch, columns, lookahead, stylesheets  # noqa: E402
-from typeset.weasy.fetcher import RefusedURL, SafeFetcher  # noqa: E402
+from typeset.weasy.fetcher import RefusedURL, fetcher  # noqa: E402
 
 cjk_patch.install()
 columns.install()
@@ -48,14 +48,22 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 def _document(doc: HtmlDocument):
-    fetcher = SafeFetcher(doc.roots)
+    """Lay out ``doc``, leaving out of its HTML the bodies it prints from kept flows
+    (:func:`.columns.without_kept`), unless one of them cannot be used after all."""
+    try:
+        return _laid_out(doc, columns.without_kept(doc.html))
+    except columns.Emptied:
+        return _laid_out(doc, doc.html)
+
+
+def _laid_out(doc: HtmlDocument, html: str):
     cjk_patch.STATE.latin_spacing_em = doc.latin_spacing_em
     lookahead.forget()  # its lines are this document's
     try:
         stylesheet, fonts = stylesheets.stylesheet(doc.css, doc.css_base, tuple(doc.roots))
-        return weasyprint.HTML(string=doc.html, base_url=doc.html_base.as_uri() + "/",
-                               url_fetcher=fetcher).render(stylesheets=[stylesheet],
-                                                           font_config=fonts)
+        return weasyprint.HTML(string=html, base_url=doc.html_base.as_uri() + "/",
+                               url_fetcher=fetcher(tuple(doc.roots))).render(
+            stylesheets=[stylesheet], font_config=fonts)
     except RefusedURL as exc:
         raise TypesetError(str(exc)) from None
 
@@ -98,8 +106,9 @@ def _checked(document):
     modules: dict = {}
     for page in document.pages:
         _collect(page._page_box, None, modules)
-    for element, (rendered, spill) in modules.items():
-        written = sum(1 for c in "".join(element.itertext()) if not (c.isspace() or _invisible(c)))
+    for element, (rendered, spill, left_out) in modules.items():
+        written = sum(1 for c in columns.text_of(element) + "".join(left_out)
+                      if not (c.isspace() or _invisible(c)))
         shown = sum(1 for c in "".join(rendered) if not (c.isspace() or _invisible(c)))
         if shown < written:
             raise TypesetError(f"{written - shown} characters of the module did not fit its box "
@@ -114,7 +123,7 @@ def _collect(box, module, modules: dict, bottom: float = 0.0) -> None:
     element = getattr(box, "element", None)
     if element is not None and "module" in (element.get("class") or "").split():
         module = element
-        modules.setdefault(module, ([], 0.0))
+        modules.setdefault(module, [[], 0.0, []])
         bottom = box.border_box_y() + box.border_height()
     if (box.element_tag or "").endswith(("::before", "::after", "::marker")):
         return  # generated content (□ before a byline) is not the article's text
@@ -122,8 +131,10 @@ def _collect(box, module, modules: dict, bottom: float = 0.0) -> None:
         kind = type(box).__name__
         if kind == "TextBox":
             modules[module][0].append(box.text)
-        elif kind == "LineBox" and box.position_y + box.height - bottom > modules[module][1]:
-            modules[module] = (modules[module][0], box.position_y + box.height - bottom)
+        elif kind == "LineBox":
+            modules[module][1] = max(modules[module][1], box.position_y + box.height - bottom)
+        if hasattr(box, "typeset_text"):  # a body whose text the HTML left out
+            modules[module][2].append(box.typeset_text)
     for child in getattr(box, "children", ()):
         _collect(child, module, modules, bottom)
 

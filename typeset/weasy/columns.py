@@ -15,7 +15,8 @@ place. Lines never change width, so cutting set lines is exact. The flow is kept
 returned box as ``typeset_flow``: measuring reads it to know the module's height at
 every span from this one setting (:func:`typeset.weasy.measure_heights`). A measuring
 sheet may keep the flow's boxes for the page that prints them (:func:`keeping`), which
-then cuts those instead of setting the text again.
+then cuts those instead of setting the text again, and need not even parse that text
+(:func:`without_kept`).
 
 Breaks follow the CSS the content carries: ``orphans``/``widows`` inside paragraphs,
 ``break-before``/``break-after: avoid`` between blocks, ``break-inside: avoid`` keeps a
@@ -50,9 +51,22 @@ _original = column.columns_layout
 _enabled = [True]
 
 #: Flows set on a measuring sheet and kept for the page that prints them, by the key in
-#: the body's ``data-flow``: {key: (column width, the body's style, the laid-out flow)}.
-_kept: dict[str, tuple[float, dict, boxes.BlockBox]] = {}
+#: the body's ``data-flow``: {key: (column width, the body's style, the laid-out flow,
+#: the body's text)}.
+_kept: dict[str, tuple[float, dict, boxes.BlockBox, str]] = {}
 _keeping = [False]
+
+#: What encloses a body's content in the print HTML (the style's article.html.j2): the
+#: part :func:`without_kept` may leave out. Copy is escaped, so it cannot contain these.
+CONTENT = ("<!--flow-->", "<!--/flow-->")
+
+#: The keys of the bodies the document being rendered has without their content.
+_emptied: set[str] = set()
+
+
+class Emptied(Exception):
+    """A body was left out of the HTML for a kept flow its page cannot use: the page
+    must be parsed again whole (:func:`typeset.weasy._document` does)."""
 
 
 def install() -> None:
@@ -90,6 +104,26 @@ def forget() -> None:
     _kept.clear()
 
 
+def without_kept(html: str) -> str:
+    """``html`` with the content of each body whose flow is kept left out, between the
+    :data:`CONTENT` marks; the body itself stays, for its style and place.
+
+    The flow brings its boxes, so the text would be parsed, styled and made into boxes
+    only to be thrown away: that was 11 % of a page's print render (0.2 s of an 8-page
+    build). Should the page not be able to use a flow after all (another width or
+    inherited style), :func:`columns_layout` raises :class:`Emptied`.
+    """
+    _emptied.clear()
+    for key in _kept:
+        at = html.find(f'data-flow="{key}"')
+        start = html.find(CONTENT[0], at) if at >= 0 else -1
+        end = html.find(CONTENT[1], start) if start >= 0 else -1
+        if end >= 0:
+            html = html[:start + len(CONTENT[0])] + html[end:]
+            _emptied.add(key)
+    return html
+
+
 @contextlib.contextmanager
 def disabled():
     """Lay out columns with WeasyPrint's own code (benchmarks compare the two)."""
@@ -98,6 +132,18 @@ def disabled():
         yield
     finally:
         _enabled[0] = True
+
+
+def text_of(element) -> str:
+    """The text of ``element`` and its descendants, comments left out (``itertext``
+    includes them, and a comment is not copy)."""
+    parts = []
+    for node in element.iter():
+        if isinstance(node.tag, str):
+            parts.append(node.text or "")
+        if node is not element:
+            parts.append(node.tail or "")
+    return "".join(parts)
 
 
 def columns_layout(context, box, bottom_space, skip_stack, containing_block,
@@ -129,6 +175,11 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
         flow_box, resume_at, next_page = kept[2], None, {"break": "any", "page": None}
         flow_box.translate(box.content_box_x() - flow_box.position_x,
                            top - flow_box.position_y)
+        if key in _emptied:  # the text the element lacks, for typeset.weasy._checked
+            box.typeset_text = kept[3]
+    elif key in _emptied:
+        _emptied.clear()  # the page is parsed again whole
+        raise Emptied(key)
     else:
         flow_box, resume_at, next_page = _set(context, box, containing_block, width, top,
                                               absolute_boxes, fixed_boxes,
@@ -146,7 +197,7 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
     height, starts = balance(flow, count)
     box.typeset_flow = flow
     if key and _keeping[0]:
-        _kept[key] = (width, style, flow_box)
+        _kept[key] = (width, style, flow_box, text_of(box.element))
         box.children, box.height = [], height
         return box, None, next_page, [], False
     columns = []
