@@ -165,9 +165,18 @@ def test_pdftotext_raw_reads_every_article_back(sample_outputs):
     """Archives and search engines read the PDF with poppler too: every paragraph of
     every article comes back whole (line breaks and spaces aside).
 
-    Only ``-raw`` (content order): poppler's default reading-order mode interleaves
-    columns whenever lines are 1.5 em apart or gutters narrower than 1.5 em (measured),
-    and GRID-1 asks for at least 1.5 em between lines on a newspaper's narrow gutters.
+    Only ``-raw`` (content order). Poppler's default reading-order mode (22.12,
+    ``TextPage::coalesce``) interleaves columns set 1.5 em apart line to line (GRID-1's
+    closest setting) with 1-em gutters, for two reasons, measured:
+
+    - a block grows by lines at most 1.5 × the font size below it, compared in floating
+      point: at exactly 1.5 em, columns break into blocks of a few lines at random;
+    - a mark set half-width (PA-1/PA-2) keeps its full /W width in poppler's eyes, so a
+      line ending in one reaches 0.5–1 em into the gutter, and short blocks take in the
+      next column's lines (nearer than 1 em) or the whole neighbour (nearer than 0.3 em).
+
+    On a probe page, drawing text 1 ppm taller (which moves poppler's font size, not
+    the glyphs) and gutters of 1.22 em or more read back every paragraph whole.
     """
     text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(sample_outputs["pdf"]),
                            "-"], capture_output=True, text=True, check=True).stdout
