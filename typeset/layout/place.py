@@ -99,15 +99,18 @@ class Packer:
         self.count = len(variants)
         self.allowed = {w: sum(1 << i for i, v in enumerate(variants) if w in v)
                         for w in range(1, grid.columns + 1)}
-        self.low = {w: self._lows(w) for w in self.allowed}
+        self.least = {w: self._least(w) for w in self.allowed}
         self._fills: dict[Region, object] = {}
 
-    def _lows(self, span: int) -> list[int]:
-        """The least height of every subset of articles at ``span``, by dynamic programme."""
-        sums = [0] * (1 << self.count)
+    def _least(self, span: int) -> list[int]:
+        """The least height of every subset of articles stacked at ``span``, gaps
+        between them included, by dynamic programme; a subset holding an article that
+        cannot take ``span`` is too tall for any page."""
+        sums = [-self.gap] + [0] * ((1 << self.count) - 1)
         for mask in range(1, 1 << self.count):
             variant = self.variants[(mask & -mask).bit_length() - 1].get(span)
-            sums[mask] = sums[mask & (mask - 1)] + (variant.low if variant else 10**6)
+            sums[mask] = sums[mask & (mask - 1)] + (variant.low + self.gap if variant
+                                                    else 10**6)
         return sums
 
     def regions(self, regions: list[Region], mask: int) -> tuple[float, list[Slot]] | None:
@@ -145,13 +148,15 @@ class Packer:
         memo: dict[tuple[int, int], tuple[float, tuple[Slot, ...]] | None] = {}
         strips: dict[tuple[int, int, int], tuple[float, tuple[Slot, ...]] | None] = {}
 
+        height = region.height
+
         def best(width: int, mask: int):
             if (width, mask) in memo:
                 return memo[width, mask]
             column = region.column + region.width - width
             if mask == 0:
-                gap = Slot(-1, column, width, region.top, 0, gap_lines=region.height)
-                result = (GAP_COST * region.height * width, (gap,)) if width else (0.0, ())
+                gap = Slot(-1, column, width, region.top, 0, gap_lines=height)
+                result = (GAP_COST * height * width, (gap,)) if width else (0.0, ())
                 memo[width, mask] = result
                 return result
             result = None
@@ -161,13 +166,12 @@ class Packer:
                     allowed = self.allowed[span]
                     if not first & allowed:
                         continue
+                    least = self.least[span]  # (the loop below runs 10⁵ times a page)
                     companions = (mask ^ first) & allowed
                     subset = companions if span < width else mask ^ first
                     while True:
                         chosen = first | subset
-                        size = chosen.bit_count()
-                        if (chosen & ~allowed) == 0 and \
-                                self.low[span][chosen] + (size - 1) * self.gap <= region.height:
+                        if least[chosen] <= height:
                             key = (chosen, span, column)
                             if key not in strips:
                                 strips[key] = self.strip(chosen, span, column, region)
