@@ -72,8 +72,7 @@ def printer(job: Job) -> Printer:
 
     def print_page(index: int, page_layout: PageLayout) -> str:
         page = layers(job, index, page_layout, marks)
-        render(job, [page], jobs=1)  # (on a worker already)
-        return page_key(job, page)
+        return _render(job, [page], jobs=1)[0][0]  # (on a worker already)
     return print_page
 
 
@@ -105,7 +104,14 @@ def render(job: Job, pages: list[list[HtmlDocument]], jobs: int | None = None) -
     """Each page, given as its layers, as a part for :func:`typeset.weasy.merge.merge`
     (a PDF without font programs): from the cache, or composed of its layers, themselves
     from the cache or rendered (on ``jobs`` processes, default ``job.jobs``) and cached."""
-    layer_keys = [[key(job, layer) for layer in page] for page in pages]
+    return [part for _, part in _render(job, pages, jobs)]
+
+
+def _render(job: Job, pages: list[list[HtmlDocument]],
+            jobs: int | None) -> list[tuple[str, bytes]]:
+    """:func:`render`, each part with its key in the page cache."""
+    style_key = style_digest(job.style)
+    layer_keys = [[key(style_key, layer) for layer in page] for page in pages]
     keys = [_joined(k) for k in layer_keys]
     found = {k: cache.read("pages", k, ".pdf") for k in set(keys)}
     wanted = {k: layer for page_key, page, ks in zip(keys, pages, layer_keys)
@@ -123,21 +129,18 @@ def render(job: Job, pages: list[list[HtmlDocument]], jobs: int | None = None) -
         if found[page_key] is None:
             found[page_key] = compose([layers_found[k] for k in ks])
             cache.write("pages", page_key, ".pdf", found[page_key])
-    return [found[k] for k in keys]
-
-
-def page_key(job: Job, layers: list[HtmlDocument]) -> str:
-    """The content hash of a page given as its layers."""
-    return _joined([key(job, layer) for layer in layers])
+    return [(k, found[k]) for k in keys]
 
 
 def _joined(keys: list[str]) -> str:
+    """The key of a page from the keys of its layers."""
     return hashlib.sha256(" ".join(keys).encode()).hexdigest()
 
 
-def key(job: Job, page: HtmlDocument) -> str:
-    """The content hash of a page or layer: equal keys render to equal bytes."""
-    digest = hashlib.sha256(style_digest(job.style).encode())
+def key(style_key: str, page: HtmlDocument) -> str:
+    """The content hash of a page or layer in the style of digest ``style_key``
+    (:func:`typeset.layout.measure.style_digest`): equal keys render to equal bytes."""
+    digest = hashlib.sha256(style_key.encode())
     for part in (page.html, page.css, repr(page.latin_spacing_em)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
