@@ -123,16 +123,16 @@ def last_line_guard(text: str) -> str:
     line (KIN-1) and so takes its own neighbour along: the last line holds more than
     one character (a paragraph of marks and one Han character aside).
     """
-    hans = [i for i, char in enumerate(text) if is_han(char)]
-    if len(hans) < 2:
+    last = next((i for i in range(len(text) - 1, -1, -1) if is_han(text[i])), 0)
+    if not any(is_han(char) for char in text[:last]):  # (scans from the end, then the start)
         return text
-    start = hans[-1]
+    start = last
     while start > 0 and (text[start - 1] in OPENING or text[start - 1] in INVISIBLE):
         start -= 1
     if start == 0 or text[start - 1] == WORD_JOINER:
         return text
-    lead = text[start:hans[-1]].replace(ZERO_WIDTH_SPACE, "")
-    return text[:start] + WORD_JOINER + lead + text[hans[-1]:]
+    lead = text[start:last].replace(ZERO_WIDTH_SPACE, "")
+    return text[:start] + WORD_JOINER + lead + text[last:]
 
 
 def quote_breaks(text: str) -> str:
