@@ -70,11 +70,12 @@ def merge(parts: list[bytes], font_files: dict[str, Path]) -> bytes:
             if found or "/EmbeddedFiles" in source.Root.get("/Names", {}):
                 raise TypesetError(f"part {number} is a {(found or ['PDF/A-3'])[0]} PDF, which "
                                  "cannot be merged; render the issue in one piece")
+        taken = _take_fonts(sources)
         out = pikepdf.new()
         for source in sources:
             out.pages.extend(source.pages)  # copies each page and everything it uses
         _copy_catalog(out, sources)
-        _share_fonts(out, font_files)
+        _share_fonts(out, font_files, taken)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, min_version=max(s.pdf_version for s in sources),
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -141,14 +142,44 @@ def link_children(parent, children: list) -> None:
                 del child[key]
 
 
-def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
+#: The key under which :func:`_take_fonts` leaves, in a font dict, where its data went.
+TAKEN = pikepdf.Name("/TypesetTaken")
+
+
+def _take_fonts(sources: list[pikepdf.Pdf]) -> list[tuple[str, dict, dict]]:
+    """Read the face, widths and text of the parts' mergeable font dicts, and take the
+    widths and text out of them, leaving the index of what was read (:data:`TAKEN`).
+
+    Copied into the joined PDF, the ``/W`` arrays (a thousand numbers a face a page)
+    became some 80,000 objects at 32 pages, and a quarter of the join's memory, only
+    to be replaced by one array per face.
+    """
+    taken = []
+    for source in sources:
+        for res in _resources(source.pages):
+            for font in res.get("/Font", {}).values():
+                if TAKEN in font:
+                    continue  # (a dict that several resources share)
+                face, widths, text = _read_font(font)
+                if face is not None:
+                    font[TAKEN] = len(taken)
+                    taken.append((face, widths, text))
+                    font.DescendantFonts[0].W = pikepdf.Array()
+                    del font["/ToUnicode"]
+    return taken
+
+
+def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path],
+                 taken: list[tuple[str, dict, dict]]) -> None:
     """Point all pages at one font program per face, cut to the union of glyphs used.
 
     The font dicts of a face are grouped so that those agreeing on every shared glyph's
     width and text become one (:func:`share_dicts`); the first of a group is rewritten,
-    the others dropped.
+    the others dropped. ``taken`` holds what :func:`_take_fonts` took out of them.
     """
-    faces = share_dicts(out)
+    def read(font):
+        return taken[int(font[TAKEN])] if TAKEN in font else _read_font(font)
+    faces = share_dicts(out, read)
     unknown = sorted(f for f in faces.keys() - font_files.keys() if f is not None and any(
         _stubbed(font) for font, _, _ in faces[f]))
     if unknown:
@@ -186,7 +217,7 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path]) -> None:
                 descriptor.CIDSet = pikepdf.Stream(out, bytes(bits))
 
 
-def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, dict]]]:
+def share_dicts(pdf: pikepdf.Pdf, read=None) -> dict[str | None, list[tuple[object, dict, dict]]]:
     """Join the font dicts that ``pdf``'s pages use that can be one.
 
     The Type0 dicts of a face that agree on every shared glyph's width and text are
@@ -194,13 +225,16 @@ def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, d
     resources point at it instead of the others. Returns, by PostScript name (None for
     fonts that cannot be merged, left alone), the kept dicts with their {glyph: width}
     and {glyph: text}.
+
+    ``read`` gives a dict's face, widths and text when they were taken out of it
+    (:func:`_take_fonts`); every kept dict then gets them back.
     """
     resources = list(_resources(pdf.pages))
     fonts = {font.objgen: font for res in resources for font in res.get("/Font", {}).values()}
     faces: dict[str | None, list] = {}  # PostScript name → groups, in page order
     kept = {}
     for font in fonts.values():
-        face, widths, text = _read_font(font)
+        face, widths, text = (read or _read_font)(font)
         groups = faces.setdefault(face, [])
         for members, all_widths, all_text in groups if face is not None else ():
             if _agree(widths, all_widths) and _agree(text, all_text):
@@ -214,9 +248,11 @@ def share_dicts(pdf: pikepdf.Pdf) -> dict[str | None, list[tuple[object, dict, d
         kept[font.objgen] = members[0]
     for face, groups in faces.items():
         for members, widths, text in groups if face is not None else ():
-            if len(members) > 1:
+            if len(members) > 1 or TAKEN in members[0]:
                 members[0].DescendantFonts[0].W = _w_array(widths)
                 members[0].ToUnicode = pikepdf.Stream(pdf, _cmap(text))
+            if TAKEN in members[0]:
+                del members[0][TAKEN]
     for res in resources:
         for key, font in res.get("/Font", {}).items():
             if kept[font.objgen].objgen != font.objgen:
