@@ -63,11 +63,7 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
         outline=outline, layer=layer,
         weekday=issue.weekday or f"星期{WEEKDAYS[issue.date.weekday()]}",
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
-    css = _css(env, style)
-    if proof:
-        margin_x, margin_y = style.margins_pt
-        css += env.get_template("proof.css.j2").render(
-            grid=style.grid, margin_x=margin_x, margin_y=margin_y)
+    css = _css(env, style, proof=proof is not None)
     return HtmlDocument(html, root, css, style.folder, _roots(root), style.latin_spacing_em)
 
 
@@ -179,10 +175,25 @@ def _roots(root: Path) -> list[Path]:
     return [root, STYLES_DIR, FONTS_DIR]
 
 
-def _css(env: jinja2.Environment, style: Style) -> str:
-    margin_x, margin_y = style.margins_pt
-    return env.get_template("print.css.j2").render(
-        style=style, grid=style.grid, margin_x=margin_x, margin_y=margin_y)
+def _css(env: jinja2.Environment, style: Style, proof: bool = False) -> str:
+    """print.css.j2 for ``style``, with proof.css.j2 for a proof: rendered once per
+    style and template, not for each of the hundreds of documents of a build (each
+    page's layers, measuring sheets). The templates are part of the key: jinja gives
+    a new one when its file changes (``typeset build --watch``)."""
+    names = ["print.css.j2"] + (["proof.css.j2"] if proof else [])
+    templates = tuple(env.get_template(name) for name in names)
+    key = (templates, style.model_dump_json())
+    if key not in _rendered_css:
+        margin_x, margin_y = style.margins_pt
+        if len(_rendered_css) >= 16:
+            _rendered_css.clear()
+        _rendered_css[key] = "".join(template.render(
+            style=style, grid=style.grid, margin_x=margin_x, margin_y=margin_y)
+            for template in templates)
+    return _rendered_css[key]
+
+
+_rendered_css: dict[tuple, str] = {}
 
 
 def _figure_height(root: Path, image: str, width: float, style: Style) -> float:
