@@ -41,7 +41,8 @@ def cached(measure: Measure, style: Style, root: Path, language: str) -> Measure
     """
     def lookup(wanted: list[tuple[Article, int]]) -> dict[tuple[str, int], float]:
         style_key = style_digest(style) + language
-        keys = {(a.id, span): key(a, span, style_key + _pictures(a, root))
+        digests = {a.id: _article_digest(a) for a, _ in wanted}
+        keys = {(a.id, span): key(digests[a.id], span, style_key + _pictures(a, root))
                 for a, span in _unique(wanted)}
         heights = {}
         missing = []
@@ -60,11 +61,16 @@ def cached(measure: Measure, style: Style, root: Path, language: str) -> Measure
     return lookup
 
 
-def key(article: Article, span: int, style_key: str) -> str:
-    """The cache key of ``article`` set ``span`` columns wide in the style ``style_key``."""
-    digest = hashlib.sha256(article.model_dump_json().encode("utf-8"))
+def key(article_digest: bytes, span: int, style_key: str) -> str:
+    """The cache key of the article of digest ``article_digest``
+    (:func:`_article_digest`) set ``span`` columns wide in the style ``style_key``."""
+    digest = hashlib.sha256(article_digest)
     digest.update(f"|{span}|{style_key}".encode())
     return digest.hexdigest()
+
+
+def _article_digest(article: Article) -> bytes:
+    return hashlib.sha256(article.model_dump_json().encode("utf-8")).digest()
 
 
 def style_digest(style: Style) -> str:
@@ -129,11 +135,31 @@ def _unique(wanted: list[tuple[Article, int]]) -> list[tuple[Article, int]]:
 
 
 def _read(name: str) -> float | None:
+    """The height stored under ``name``: from this process's memory when it read or
+    wrote it before (``--watch`` looks up every module of the issue on each save, a
+    thousand files at 32 pages), else from the disk cache."""
+    known = (cache.folder("heights"), name)
+    if known in _known:
+        return _known[known]
     try:
-        return json.loads(cache.read("heights", name, ".json"))["height"]
+        height = json.loads(cache.read("heights", name, ".json"))["height"]
     except (TypeError, ValueError, KeyError):
         return None
+    _remember(known, height)
+    return height
 
 
 def _write(name: str, height: float) -> None:
     cache.write("heights", name, ".json", json.dumps({"height": height}).encode())
+    _remember((cache.folder("heights"), name), height)
+
+
+#: Heights this process has read or written, by cache folder and key (a content hash:
+#: never stale; the folder, so that a build pointed at an empty cache measures anew).
+_known: dict[tuple[Path, str], float] = {}
+
+
+def _remember(known: tuple[Path, str], height: float) -> None:
+    if len(_known) >= 100_000:  # a night of re-proofs adds a few per save
+        _known.clear()
+    _known[known] = height
