@@ -204,3 +204,22 @@ def test_a_file_digest_follows_the_file(tmp_path, monkeypatch):
     assert list((tmp_path / "cache" / "digests").glob("*/*.sha256"))
     path.write_bytes(b"other")
     assert cache.file_digest(path) == hashlib.sha256(b"other").digest()
+
+
+def test_a_build_runs_with_the_batch_collector_thresholds(tmp_path, monkeypatch):
+    """The cycle collector runs less often during a build, and as before after it,
+    also when the build fails."""
+    import gc
+
+    from typeset import build as build_module
+    seen = []
+
+    def failing_read(path):
+        seen.append(gc.get_threshold())
+        raise TypesetError("stop here")
+    monkeypatch.setattr(build_module.readers, "read", failing_read)
+    before = gc.get_threshold()
+    with pytest.raises(TypesetError):
+        build(SAMPLE_ISSUE, tmp_path / "out")
+    assert seen == [build_module.BUILD_GC_THRESHOLDS] != [before]
+    assert gc.get_threshold() == before
