@@ -88,14 +88,21 @@ def _key(text, style, max_width, justification_spacing, is_line_start, minimum):
 
 def style_key(style) -> tuple:
     """What of a computed style sets a text's widths (styles themselves are not
-    hashable, and the id of a freed one may come back for another)."""
-    return (tuple(style["font_family"]), style["font_size"], style["font_weight"],
+    hashable, and the id of a freed one may come back for another).
+
+    Kept on the style object: the line breaker asks for it a few times per line, and
+    reading eighteen properties computed some that nothing else needs."""
+    key = getattr(style, "typeset_text_key", None)
+    if key is None:
+        key = style.typeset_text_key = (
+            tuple(style["font_family"]), style["font_size"], style["font_weight"],
             style["font_style"], style["font_stretch"], style["lang"],
             style["letter_spacing"], style["word_spacing"], str(style["line_height"]),
             style["white_space"], style["word_break"], style["overflow_wrap"],
             str(style["font_feature_settings"]), str(style["font_variant_east_asian"]),
             str(style["font_variant_numeric"]), str(style["font_variant_ligatures"]),
             str(style["font_kerning"]), str(style["hyphens"]))
+    return key
 
 
 def _rest(text: str, result) -> str:
