@@ -1,40 +1,42 @@
 """Cost of the Chinese typography engine: the sample built with it on and off.
 
-Run: python benchmarks/cjk_engine.py [ROUNDS] [ISSUE]. Rounds alternate on/off so machine
-noise hits both alike; prints the median of each and their ratio, measured in this run.
+Run: python benchmarks/cjk_engine.py [ROUNDS] [ISSUE]. Each round is ``typeset build``'s
+PDF build on fresh heights, plans and pages (the machine's caches kept, as in
+``issue8.py``); rounds alternate on/off so machine noise hits both alike; prints the
+median of each and their ratio, measured in this run.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-from typeset import SAMPLE_ISSUE, readers
-from typeset.build import prepare
-from typeset.style import load_style
+from issue8 import fresh_cache
+from typeset import SAMPLE_ISSUE
+from typeset.build import build
 from typeset.weasy import cjk_patch
-from typeset.writers import pdf
 
 
-def build_once(issue=SAMPLE_ISSUE) -> float:
-    """Layout (measuring every module: a fresh height cache) and render, in seconds."""
-    with tempfile.TemporaryDirectory() as cache:
-        os.environ["TYPESET_CACHE_DIR"] = cache
-        start = time.perf_counter()
-        pdf.write(prepare(readers.read(issue), load_style(), print_pages=True))
-        return time.perf_counter() - start
+def build_once(under: Path, issue=SAMPLE_ISSUE) -> float:
+    """The PDF build (measuring every module: fresh caches), in seconds."""
+    fresh_cache(under)
+    start = time.perf_counter()
+    build(Path(issue), under / "out", formats=("pdf",))
+    return time.perf_counter() - start
 
 
 def main(rounds: int = 3, issue=SAMPLE_ISSUE) -> None:
-    build_once(issue)  # warm up: fonts, caches, imports
-    on, off = [], []
-    for _ in range(rounds):
-        on.append(build_once(issue))
-        with cjk_patch.disabled():
-            off.append(build_once(issue))
+    with tempfile.TemporaryDirectory() as temporary:
+        under = Path(temporary)
+        build_once(under, issue)  # warm up: fonts, the machine's caches, imports
+        on, off = [], []
+        for _ in range(rounds):
+            on.append(build_once(under, issue))
+            with cjk_patch.disabled():
+                off.append(build_once(under, issue))
     median_on, median_off = statistics.median(on), statistics.median(off)
     print(f"sample PDF (layout + render), {rounds} rounds: engine on {median_on:.2f} s, "
           f"off {median_off:.2f} s, ratio {median_on / median_off:.3f}")
