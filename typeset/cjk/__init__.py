@@ -18,7 +18,6 @@ by the print adapter once lines are known.
 from __future__ import annotations
 
 import functools
-
 import re
 
 from typeset.cjk.rules import WORD_JOINER, ZERO_WIDTH_SPACE, last_line_guard, quote_breaks
@@ -55,10 +54,12 @@ def prepare_text(text: str) -> str:
     return quote_breaks(_NO_BREAK_BEFORE.sub(WORD_JOINER + r"\1", text))
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise_quotes(text: str) -> str:
     """Q-1: straight double quotes alternate “ ”, straight single quotes ‘ ’.
 
     A single quote between two Latin letters is an apostrophe (don't) and stays.
+    Remembered, as :func:`prepare_text` is: every paragraph passes here on each save.
     """
     out = []
     double_open = single_open = False
