@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import collections
+import ctypes
 import re
 import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from typeset import cjk
 from typeset.model import Issue
@@ -43,6 +46,30 @@ def pdf_pages_text(path: Path) -> list[str]:
         return [page.get_textpage().get_text_range() for page in document]
     finally:
         document.close()
+
+
+def baseline_phases(path: Path, font: str, size: float, step: float) -> collections.Counter:
+    """How many glyphs of ``font`` at ``size`` pt have their baseline at each height
+    modulo ``step`` (rounded to 1/1000 pt): one phase when they all sit on one grid."""
+    phases: collections.Counter = collections.Counter()
+    name, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    x, y, matrix = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_MATRIX()
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            for index in range(textpage.count_chars()):
+                length = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 256, flags)
+                if font.encode() not in name.raw[:length]:
+                    continue
+                pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix)
+                glyph_size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.a)
+                if abs(glyph_size - size) < 0.01:
+                    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)
+                    phases[round(y.value % step, 3)] += 1
+    finally:
+        document.close()
+    return phases
 
 
 def pdf_fonts(pdf) -> list:

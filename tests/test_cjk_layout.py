@@ -21,9 +21,10 @@ from typeset.check import check
 from typeset.cjk import rules
 from typeset.html import HtmlDocument
 from typeset.readers import read
+from typeset.style import load_style
 from typeset.weasy import cjk_patch
 
-from readback import missing_texts, pdf_pages_text, spaced_body_lines
+from readback import baseline_phases, missing_texts, pdf_pages_text, spaced_body_lines
 
 #: Every kind of trouble: pairs of marks, names with ·, numbers, Latin words, units.
 STRESS = [
@@ -123,6 +124,17 @@ def test_sample_extraction_gaps_stay_rare(sample_outputs):
     report = check(sample_outputs["pdf"])
     affected = {item.split(" (")[0] for item in report.gaps}
     assert 0 < len(affected) <= 0.02 * report.lines, sorted(affected)
+
+
+def test_body_text_stays_on_the_baseline_grid(sample_outputs):
+    """GRID-1: every body character sits on the page's line grid (in boxed modules,
+    half a line lower), also in lines that open with a dateline or run-in head in Hei
+    or hold Kai or bold runs, whose other ascent and descent once moved those lines and
+    all the lines after them by 0.03-0.06 pt."""
+    style = load_style()
+    phases = baseline_phases(sample_outputs["pdf"], "NotoSerifCJKsc-Regular",
+                             style.grid.body_pt, style.grid.line_pt / 2)
+    assert len(phases) == 1 and sum(phases.values()) > 10_000, phases
 
 
 def extracted(pdf, *options: str) -> str:
