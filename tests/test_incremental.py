@@ -208,10 +208,10 @@ def test_a_file_digest_follows_the_file(tmp_path, monkeypatch):
 
 def test_a_build_runs_with_the_batch_collector_thresholds(tmp_path, monkeypatch):
     """The cycle collector runs less often during a build, and as before after it,
-    also when the build fails."""
+    also when the build fails; nothing stays frozen."""
     import gc
 
-    from typeset import build as build_module
+    from typeset import build as build_module, collector
     seen = []
 
     def failing_read(path):
@@ -221,5 +221,23 @@ def test_a_build_runs_with_the_batch_collector_thresholds(tmp_path, monkeypatch)
     before = gc.get_threshold()
     with pytest.raises(TypesetError):
         build(SAMPLE_ISSUE, tmp_path / "out")
-    assert seen == [build_module.BUILD_GC_THRESHOLDS] != [before]
-    assert gc.get_threshold() == before
+    assert seen == [collector.THRESHOLDS] != [before]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_build_collects_after_each_page_and_frees_what_it_froze(tmp_path, monkeypatch):
+    """After each page a full collection, then what survives is frozen (later passes
+    skip it); the build hands it all back to the collector when it ends."""
+    import gc
+
+    from typeset import collector
+    frozen = []
+    original = collector.page_done
+
+    def spying():
+        original()
+        frozen.append(gc.get_freeze_count())
+    monkeypatch.setattr(collector, "page_done", spying)
+    build(SAMPLE_ISSUE, tmp_path / "out", formats=("pdf",))
+    assert len(frozen) == len(readers.read(SAMPLE_ISSUE).issue.pages) and all(frozen)
+    assert gc.get_freeze_count() == 0

@@ -7,8 +7,6 @@ through a temporary file and a rename: bad input never leaves a partial or stale
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 import io
 import os
 from dataclasses import dataclass, replace
@@ -16,7 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from typeset import cache, cjk, fonts, layout, pipeline, readers
+from typeset import cache, cjk, collector, fonts, layout, pipeline, readers
 from typeset.cache import write_atomic
 from typeset.errors import TypesetError
 from typeset.model import Issue
@@ -38,29 +36,7 @@ class Result:
     layouts: list[layout.PageLayout]
 
 
-#: Collector thresholds for a build (Python's defaults: 700, 10, 10). A build makes
-#: millions of short-lived objects (boxes, styles, glyph runs) in a heap of tens of
-#: millions (fonts, stylesheets): at the defaults the collector ran some 600 times
-#: and took a tenth of an 8-page build (0.48 s of 5.1 s); at these, 40 times and
-#: 0.17 s, for 13 MB more peak memory.
-BUILD_GC_THRESHOLDS = (10_000, 20, 20)
-
-
-def _batch_collector(function):
-    """``function`` run with :data:`BUILD_GC_THRESHOLDS`, the caller's restored after
-    (workers forked meanwhile inherit them)."""
-    @functools.wraps(function)
-    def run(*args, **kwargs):
-        previous = gc.get_threshold()
-        gc.set_threshold(*BUILD_GC_THRESHOLDS)
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.set_threshold(*previous)
-    return run
-
-
-@_batch_collector
+@collector.batch()
 def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
           formats: tuple[str, ...] = ("pdf", "epub"), mode: str = "print",
           watermark: bool = False, embed_fonts: bool = False, preview: bool = False,

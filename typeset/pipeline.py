@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from typeset import html, layout, parallel, weasy
+from typeset import collector, html, layout, parallel, weasy
 from typeset.layout import PageLayout
 from typeset.layout.balance import balance
 from typeset.model import Article, Issue, Page, Placement
@@ -110,4 +110,5 @@ def _page(item: tuple[int, list[tuple[Article, Placement]]]):
         printed = printer(index, page_layout) if printer is not None else None
     finally:
         weasy.forget_flows()
+        collector.page_done()
     return page_layout, jumped, printed
