@@ -232,12 +232,12 @@ def test_a_build_collects_after_each_page_and_frees_what_it_froze(tmp_path, monk
 
     from typeset import collector
     frozen = []
-    original = collector.page_done
+    original = collector.settle
 
     def spying():
         original()
         frozen.append(gc.get_freeze_count())
-    monkeypatch.setattr(collector, "page_done", spying)
+    monkeypatch.setattr(collector, "settle", spying)
     build(SAMPLE_ISSUE, tmp_path / "out", formats=("pdf",))
     assert len(frozen) == len(readers.read(SAMPLE_ISSUE).issue.pages) and all(frozen)
     assert gc.get_freeze_count() == 0

@@ -94,6 +94,7 @@ def _warm() -> None:
     issue, style = _run["issue"], _run["style"]
     sheet = html.measure_document(issue, _run["root"], [], style)  # for its stylesheet
     weasy.warm(html.warm_document(sheet, style))
+    collector.settle()
 
 
 #: What the page function needs besides its page: set before the workers fork, which
@@ -110,5 +111,5 @@ def _page(item: tuple[int, list[tuple[Article, Placement]]]):
         printed = printer(index, page_layout) if printer is not None else None
     finally:
         weasy.forget_flows()
-        collector.page_done()
+        collector.settle()
     return page_layout, jumped, printed
