@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -108,6 +109,21 @@ def test_grid1_sample_lines_with_nothing_to_adjust_stay_on_the_em_grid(sample_ou
     assert report.grid_exact == report.grid_lines
 
 
+def test_grid1_check_reports_lines_off_the_line_grid(sample_outputs, tmp_path):
+    """``typeset check`` counts body lines on the line grid: all of the sample's, and
+    not a line moved down by a hundredth of a point more than the grid's tolerance."""
+    report = check(sample_outputs["pdf"])
+    assert report.baseline_on_grid == report.baseline_lines > 1000
+    with pikepdf.open(sample_outputs["pdf"]) as pdf:  # move one module's text 0.05 pt
+        form = next(x for x in pdf.pages[0].Resources.XObject.values()
+                    if x.get("/Subtype") == "/Form")
+        form.write(b"1 0 0 1 0 -0.05 cm\n" + form.read_bytes())
+        pdf.save(tmp_path / "moved.pdf")
+    moved = check(tmp_path / "moved.pdf")
+    assert 0 < moved.baseline_on_grid < moved.baseline_lines
+    assert any("off the line grid" in item for item in moved.violations["GRID-1"])
+
+
 def test_sample_meets_every_rule(sample_outputs):
     report = check(sample_outputs["pdf"])
     assert report.justified > 500
@@ -171,6 +187,7 @@ def test_seed_page_meets_every_rule(tmp_path):
     assert report.justified > 300
     assert report.flush == report.justified, report.violations.get("JUS-1")
     assert report.pairs_compressed == report.pairs > 10
+    assert report.baseline_on_grid == report.baseline_lines
     for rule in ("KIN-1", "KIN-2", "UNIT-1", "ORP-1"):
         assert report.violations.get(rule, []) == [], rule
 

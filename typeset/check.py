@@ -2,7 +2,7 @@
 
 Reads glyph positions back with pdfium, rebuilds the lines of body text and reports per
 rule ID (cjk-rules.md): justified lines flush with their column (JUS-1), Han characters
-on the em grid (GRID-1), kinsoku (KIN-1/2), ——/…… kept whole (UNIT-1), punctuation pairs
+on the em grid and lines on the line grid (GRID-1), kinsoku (KIN-1/2), ——/…… kept whole (UNIT-1), punctuation pairs
 compressed (PA-1), one-character last lines (ORP-1), and spaces an extractor reads
 between Han characters. Works from the glyphs' geometry, so it checks any page we produce.
 
@@ -76,6 +76,8 @@ class Report:
     flush: int = 0
     grid_lines: int = 0
     grid_exact: int = 0
+    baseline_lines: int = 0
+    baseline_on_grid: int = 0
     pairs: int = 0
     pairs_compressed: int = 0
     violations: dict[str, list[str]] = field(default_factory=dict)
@@ -98,6 +100,8 @@ class Report:
             f"body lines            {self.lines}",
             f"JUS-1 flush           {self.flush}/{self.justified} non-final lines",
             f"GRID-1 on the em grid {self.grid_exact}/{self.grid_lines} all-Han lines",
+            f"GRID-1 baselines      {self.baseline_on_grid}/{self.baseline_lines} body "
+            f"lines on the line grid",
             f"PA-1 pairs compressed {self.pairs_compressed}/{self.pairs}",
             f"KIN-1 line starts     {self.count('KIN-1')} violations",
             f"KIN-2 line ends       {self.count('KIN-2')} violations",
@@ -124,8 +128,11 @@ def check(path: Path) -> Report:
     faces = Counter((round(g.size, 1), g.font) for page in pages for line in page for g in line)
     body = faces.most_common(1)[0][0] if faces else (0, "")
     report = Report()
+    body_lines = []
     for number, page_lines in enumerate(pages, start=1):
-        _check_page([Line(number, glyphs) for glyphs in page_lines], body, report)
+        body_lines += _check_page([Line(number, glyphs) for glyphs in page_lines], body,
+                                  report)
+    _check_baselines(body_lines, report)
     for number, page_lines in enumerate(_glyphs(data), start=1):
         for line in _body([Line(number, glyphs) for glyphs in page_lines], body):
             for b in _spaced(line) if line else ():
@@ -223,9 +230,10 @@ def _body(all_lines: list[Line], face: tuple[float, str]) -> list[Line | None]:
             for line in all_lines]
 
 
-def _check_page(all_lines: list[Line], face: tuple[float, str], report: Report) -> None:
+def _check_page(all_lines: list[Line], face: tuple[float, str],
+                report: Report) -> list[Line]:
     """Check the body lines: set in the body size, and mostly in the body font (a run-in
-    head or dateline may open them in another)."""
+    head or dateline may open them in another); return them."""
     body = _body(all_lines, face)
     _find_columns(body)
     _mark_paragraphs(body)
@@ -239,6 +247,32 @@ def _check_page(all_lines: list[Line], face: tuple[float, str], report: Report) 
             if previous.text[-1] in rules.UNIT_MARKS and line.text[0] == previous.text[-1]:
                 report.add("UNIT-1", line)
         previous = line
+    return [line for line in body if line is not None]
+
+
+def _check_baselines(lines: list[Line], report: Report) -> None:
+    """GRID-1: body lines on one line grid, page after page and column by column.
+
+    The pitch is the commonest distance from a body line to the next in its column;
+    text in a boxed module sits half a line lower, by design, so baselines are compared
+    modulo half the pitch, with the commonest remainder (to 1/100 pt).
+    """
+    steps = Counter(round(a.glyphs[0].baseline - b.glyphs[0].baseline, 2)
+                    for a, b in zip(lines, lines[1:])
+                    if a.page == b.page and a.column_left == b.column_left
+                    and a.glyphs[0].baseline > b.glyphs[0].baseline)
+    if not steps:
+        return
+    half = steps.most_common(1)[0][0] / 2
+    phases = [line.glyphs[0].baseline % half for line in lines]
+    grid = Counter(round(phase, 2) for phase in phases).most_common(1)[0][0]
+    report.baseline_lines += len(lines)
+    for line, phase in zip(lines, phases):
+        off = min(abs(phase - grid), half - abs(phase - grid))
+        if off <= 0.01:
+            report.baseline_on_grid += 1
+        else:
+            report.add("GRID-1", line, f"baseline {off:.2f} pt off the line grid")
 
 
 def _find_columns(body: list[Line | None]) -> None:
