@@ -325,3 +325,30 @@ def test_a_cut_harfbuzz_fails_is_retried_without_gdef():
     assert drawn == [hb.Font(original).get_glyph_extents(glyph) for glyph in glyphs[1::500]]
     assert all(extents.width for extents in drawn)
     assert not hb.Font(cut).get_glyph_extents(glyphs[1] + 1).width  # not asked for: empty
+
+
+def test_a_picture_on_several_pages_is_embedded_once(tmp_path):
+    """A photo shown by two parts (and a different one by a third) is one image in the
+    joined file, drawn where each part drew it."""
+    from PIL import Image
+    for name, colour, mode in (("a.png", (200, 30, 30, 128), "RGBA"),
+                               ("b.png", (30, 30, 200), "RGB")):
+        Image.new(mode, (40, 30), colour[:len(mode)]).save(tmp_path / name)
+
+    def part(picture: str) -> bytes:
+        doc = HtmlDocument(f'<html lang="zh-CN"><body><p>图片</p><img src="{picture}" '
+                           'style="width: 80pt"/></body></html>', tmp_path, CSS,
+                           STYLE.folder, [tmp_path, STYLE.folder, FONTS_DIR])
+        return weasy.render_pdf(doc)
+    parts = [part("a.png"), part("a.png"), part("b.png")]
+    joined = merge(parts, FONT_FILES)
+    with pikepdf.open(io.BytesIO(joined)) as pdf:
+        shown = [next(x for x in page.Resources.XObject.values()
+                      if x.get("/Subtype") == "/Image").objgen for page in pdf.pages]
+        images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream)
+                  and o.get("/Subtype") == "/Image" and "/SMask" in o]
+    assert shown[0] == shown[1] != shown[2]
+    assert len(images) == 1  # one copy of the picture with a soft mask
+    expected = [image for p in parts for image in _images(p)]
+    for got, want in zip(_images(joined), expected, strict=True):
+        assert ImageChops.difference(got, want).getbbox() is None

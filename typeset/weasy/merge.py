@@ -76,6 +76,7 @@ def merge(parts: list[bytes], font_files: dict[str, Path]) -> bytes:
             out.pages.extend(source.pages)  # copies each page and everything it uses
         _copy_catalog(out, sources)
         _share_fonts(out, font_files, taken)
+        _share_images(out)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, min_version=max(s.pdf_version for s in sources),
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -83,6 +84,33 @@ def merge(parts: list[bytes], font_files: dict[str, Path]) -> bytes:
     finally:
         for source in sources:
             source.close()
+
+
+def _share_images(out: pikepdf.Pdf) -> None:
+    """Point every use of one picture at one copy of it.
+
+    Each part embeds the pictures it shows; a photo on two pages (a front-page teaser
+    and its story, a columnist's portrait) would be in the joined file twice, where
+    WeasyPrint, rendering the issue whole, writes it once. Pictures are the same when
+    their data and dictionary are (a soft mask compared the same way).
+    """
+    first: dict[bytes, object] = {}
+    for res in _resources(out.pages):
+        xobjects = res.get("/XObject", {})
+        for name, image in list(xobjects.items()):
+            if image.get("/Subtype") == "/Image":
+                kept = first.setdefault(_image_key(image), image)
+                if kept.objgen != image.objgen:
+                    xobjects[name] = kept
+
+
+def _image_key(image) -> bytes:
+    digest = hashlib.sha256(image.read_raw_bytes())
+    for key in sorted(set(image.keys()) - {"/Length", "/SMask"}):
+        digest.update(key.encode() + pikepdf.Array([image[key]]).unparse())
+    if "/SMask" in image:
+        digest.update(_image_key(image.SMask))
+    return digest.digest()
 
 
 def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj):
