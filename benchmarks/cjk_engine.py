@@ -1,10 +1,10 @@
 """Cost of the Chinese typography engine: the sample built with it on and off.
 
 Run: python benchmarks/cjk_engine.py [ROUNDS] [ISSUE] (9 rounds by default: with 5 the
-ratio moved by ±3 % from run to run). Each round is ``typeset build``'s
-PDF build on fresh heights, plans and pages (the machine's caches kept, as in
-``issue8.py``); rounds alternate on/off so machine noise hits both alike; prints the
-median of each and their ratio, measured in this run.
+ratio moved by ±3 % from run to run). Each round is ``typeset build``'s PDF build on
+fresh heights, plans and pages (the machine's caches kept, as in ``issue8.py``); rounds
+alternate on/off so machine noise hits both alike; prints the median of each and their
+ratio, measured in this run.
 """
 
 from __future__ import annotations
