@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from issue8 import fresh_cache
+
 from typeset import SAMPLE_ISSUE
 from typeset.build import build
 from typeset.weasy import cjk_patch

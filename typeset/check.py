@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import itertools
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -100,8 +101,8 @@ class Report:
             f"body lines            {self.lines}",
             f"JUS-1 flush           {self.flush}/{self.justified} non-final lines",
             f"GRID-1 on the em grid {self.grid_exact}/{self.grid_lines} all-Han lines",
-            f"GRID-1 baselines      {self.baseline_on_grid}/{self.baseline_lines} body "
-            f"lines on the line grid",
+            (f"GRID-1 baselines      {self.baseline_on_grid}/{self.baseline_lines} body "
+             "lines on the line grid"),
             f"PA-1 pairs compressed {self.pairs_compressed}/{self.pairs}",
             f"KIN-1 line starts     {self.count('KIN-1')} violations",
             f"KIN-2 line ends       {self.count('KIN-2')} violations",
@@ -258,7 +259,7 @@ def _check_baselines(lines: list[Line], report: Report) -> None:
     modulo half the pitch, with the commonest remainder (to 1/100 pt).
     """
     steps = Counter(round(a.glyphs[0].baseline - b.glyphs[0].baseline, 2)
-                    for a, b in zip(lines, lines[1:])
+                    for a, b in itertools.pairwise(lines)
                     if a.page == b.page and a.column_left == b.column_left
                     and a.glyphs[0].baseline > b.glyphs[0].baseline)
     if not steps:
