@@ -2,9 +2,10 @@
 
 Reads glyph positions back with pdfium, rebuilds the lines of body text and reports per
 rule ID (cjk-rules.md): justified lines flush with their column (JUS-1), Han characters
-on the em grid and lines on the line grid (GRID-1), kinsoku (KIN-1/2), ——/…… kept whole (UNIT-1), punctuation pairs
-compressed (PA-1), one-character last lines (ORP-1), and spaces an extractor reads
-between Han characters. Works from the glyphs' geometry, so it checks any page we produce.
+on the em grid and lines on the line grid (GRID-1), kinsoku (KIN-1/2), ——/…… kept
+whole (UNIT-1), punctuation pairs compressed (PA-1), one-character last lines (ORP-1),
+and spaces an extractor reads between Han characters. Works from the glyphs' geometry,
+so it checks any page we produce.
 
 Two readings of the same pages: the rules are measured on the glyphs as drawn, with
 the ``/ActualText`` the renderer puts on its loose lines taken out (pdfium would place
