@@ -208,6 +208,9 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path],
     def read(font):
         return taken[int(font[TAKEN])] if TAKEN in font else _read_font(font)
     faces = share_dicts(out, read)
+    for font, _, _ in (kept for groups in faces.values() for kept in groups):
+        if TAKEN in font:
+            del font[TAKEN]
     unknown = sorted(f for f in faces.keys() - font_files.keys() if f is not None and any(
         _stubbed(font) for font, _, _ in faces[f]))
     if unknown:
@@ -245,7 +248,8 @@ def _share_fonts(out: pikepdf.Pdf, font_files: dict[str, Path],
                 descriptor.CIDSet = pikepdf.Stream(out, bytes(bits))
 
 
-def share_dicts(pdf: pikepdf.Pdf, read=None) -> dict[str | None, list[tuple[object, dict, dict]]]:
+def share_dicts(pdf: pikepdf.Pdf,
+                read=None) -> dict[str | None, list[tuple[object, dict, dict]]]:
     """Join the font dicts that ``pdf``'s pages use that can be one.
 
     The Type0 dicts of a face that agree on every shared glyph's width and text are
@@ -255,7 +259,7 @@ def share_dicts(pdf: pikepdf.Pdf, read=None) -> dict[str | None, list[tuple[obje
     and {glyph: text}.
 
     ``read`` gives a dict's face, widths and text when they were taken out of it
-    (:func:`_take_fonts`); every kept dict then gets them back.
+    (:func:`_take_fonts`); every kept dict then gets them written back.
     """
     resources = list(_resources(pdf.pages))
     fonts = {font.objgen: font for res in resources for font in res.get("/Font", {}).values()}
@@ -276,11 +280,9 @@ def share_dicts(pdf: pikepdf.Pdf, read=None) -> dict[str | None, list[tuple[obje
         kept[font.objgen] = members[0]
     for face, groups in faces.items():
         for members, widths, text in groups if face is not None else ():
-            if len(members) > 1 or TAKEN in members[0]:
+            if len(members) > 1 or read is not None:
                 members[0].DescendantFonts[0].W = _w_array(widths)
                 members[0].ToUnicode = pikepdf.Stream(pdf, _cmap(text))
-            if TAKEN in members[0]:
-                del members[0][TAKEN]
     for res in resources:
         for key, font in res.get("/Font", {}).items():
             if kept[font.objgen].objgen != font.objgen:
