@@ -68,7 +68,8 @@ def waves(issue: Issue) -> list[list[int]]:
     result: list[list[int]] = []
     waiting = list(range(len(issue.pages)))
     while waiting:
-        wave = [i for i in waiting if not senders.get(issue.pages[i].number, set()) & set(waiting)]
+        wave = [i for i in waiting
+                if not senders.get(issue.pages[i].number, set()) & set(waiting)]
         result.append(wave)
         waiting = [i for i in waiting if i not in wave]
     return result

@@ -3,15 +3,16 @@
 A re-proof after an edit to one article should cost that article's module, not its page.
 So a page is rendered in layers (:func:`typeset.html.layers`): the page itself, each
 module, a proof's watermark. Every layer is a whole page of the same size, with its
-boxes where the page has them, so composing is drawing each layer over the first at the identity: the first
-layer stays the page (its boxes, marks and resources), and each later one becomes a
-form XObject drawn after the page's own content.
+boxes where the page has them, so composing is drawing each layer over the first at
+the identity: the first layer stays the page (its boxes, marks and resources), and
+each later one becomes a form XObject drawn after the page's own content.
 
 What a layer carries beyond its drawing moves onto the composed page with it: its
 resources (the font dicts of a face joined where the layers agree,
-:func:`.merge.share_dicts`), named destinations and outline entries. Entries of the later layers (the headlines,
-``bookmark-level: 2``) become children of the first layer's last top-level entry (the
-page's), as WeasyPrint nests them when it renders the whole page.
+:func:`.merge.share_dicts`), named destinations and outline entries. Entries of the
+later layers (the headlines, ``bookmark-level: 2``) become children of the first
+layer's last top-level entry (the page's), as WeasyPrint nests them when it renders
+the whole page.
 """
 
 from __future__ import annotations
