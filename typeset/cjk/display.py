@@ -21,11 +21,13 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from typeset.cjk.rules import CLOSING, INVISIBLE, OPENING, is_wide
+from typeset.cjk.rules import CLOSING, INVISIBLE, OPENING, RIGHT_BLANK, WORD_JOINER, is_wide
 
 SPACES = frozenset(" \u3000")
 #: Marks after which a display line may break (HEAD-1).
 PAUSE_MARKS = frozenset("，、：；！？。")
+#: HEAD-7: the fewest characters a caption's last line holds.
+CAPTION_TAIL = 4
 #: Boundary tiers: a space, a pause mark or the editor's own line first; a closing quote
 #: or bracket that ends a phrase only when nothing else fits (HEAD-4's last resort).
 SPACE_TIER, QUOTE_TIER = 1, 2
@@ -212,3 +214,23 @@ def _joined(line: tuple[Phrase, ...]) -> list[Phrase]:
 def _width(line: tuple[Phrase, ...], gap_em: float, advance) -> float:
     runs = _joined(line)
     return sum(advance(run.text) for run in runs) + gap_em * (len(runs) - 1)
+
+
+def caption_guard(caption: str) -> str:
+    """HEAD-7: glue a caption's last four characters (and the marks that close it) with
+    word joiners, so that its last line never holds fewer; a caption that short stays
+    as it is."""
+    text = caption.rstrip()
+    positions = [i for i, char in enumerate(text) if char not in INVISIBLE]
+    counted, start = 0, None
+    for index in reversed(positions):
+        if text[index] in RIGHT_BLANK or text[index].isspace():
+            continue
+        counted += 1
+        if counted == CAPTION_TAIL:
+            start = index
+            break
+    if start is None or start == positions[0]:
+        return caption
+    tail = [char for char in text[start:] if char not in INVISIBLE]
+    return text[:start] + WORD_JOINER.join(tail) + caption[len(text):]

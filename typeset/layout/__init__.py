@@ -21,7 +21,7 @@ import pickle
 
 from typeset import cache
 from typeset.errors import TypesetError
-from typeset.layout import jumps, report  # noqa: F401  (report: typeset.layout.report)
+from typeset.layout import display, jumps, report  # noqa: F401  (report: typeset.layout.report)
 from typeset.layout.boxes import ModuleBox, PageLayout
 from typeset.layout.measure import Measure, style_digest
 from typeset.layout.pinned import stack_pinned, whole_lines
@@ -215,6 +215,7 @@ def plan_page(issue: Issue, page: Page, style: Style, heights: dict, arrivals: l
             width=grid.width_pt(slot.span), height=slot.height * grid.line_pt,
             boxed=article.kind in style.boxed_kinds, figure_lines=slot.figure_lines,
             air_lines=slot.air_lines,
+            display=display.summary(style, shown, slot.span, article.kind in style.boxed_kinds),
             fill=round(min(1.0, (natural + (slot.figure_lines + slot.air_lines)
                                  * grid.line_pt) / (slot.height * grid.line_pt)), 3),
             article=None if placement.id in issue_ids and not slot.cut_lines else shown))

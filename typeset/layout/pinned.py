@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from typeset.errors import TypesetError
+from typeset.layout import display
 from typeset.layout.boxes import ModuleBox, PageLayout
 from typeset.model import Issue, Page
 from typeset.style import Style
@@ -51,7 +52,9 @@ def stack_pinned(issue: Issue, page: Page, style: Style,
             article_id=placement.id, column=placement.column, span=placement.span,
             x=grid.x_pt(placement.column), top=top, width=grid.width_pt(placement.span),
             height=height, boxed=article.kind in style.boxed_kinds,
-            fill=round(min(1.0, natural / height), 3)))
+            fill=round(min(1.0, natural / height), 3),
+            display=display.summary(style, article, placement.span,
+                                    article.kind in style.boxed_kinds)))
         for c in columns:
             skyline[c] = max(skyline[c], top + height)
     blank = [round((grid.type_height_pt - bottom) / grid.line_pt) for bottom in skyline]
