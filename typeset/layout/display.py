@@ -18,10 +18,10 @@ from typeset.layout.jumps import is_continuation
 from typeset.model import Article
 from typeset.style import DisplayKind, Style
 
-#: Room kept free at a line's end, in pt: Pango places glyphs on a grid of 1/1024 pt
-#: and WeasyPrint rounds boxes, so a line fitted to the very edge could print a few
-#: thousandths past it.
-SLACK_PT = 0.1
+#: How much wider than its measure a line may come out, in pt: Pango places glyphs on
+#: a grid of 1/1024 pt, so a line of whole ems that fills the measure (a 13-character
+#: subhead in a 13-character column) may add up a few thousandths over it.
+TOLERANCE_PT = 0.01
 
 #: The head's display fields, top to bottom, with the kind that sets each.
 HEAD_FIELDS = ("column_label", "kicker", "headline", "deck")
@@ -67,7 +67,7 @@ def _fit(text: str, width: float, settings: DisplayKind, span: int,
     font = FONTS_DIR / settings.font
     limits = display.Limits(settings.sizes(span), min_scale, settings.gap_em,
                             settings.max_lines, settings.wrap_last, settings.indent_em)
-    return display.fit(text, width - SLACK_PT, limits, functools.partial(advance_em, font))
+    return display.fit(text, width + TOLERANCE_PT, limits, functools.partial(advance_em, font))
 
 
 def summary(style: Style, article: Article, span: int, boxed: bool) -> str:
