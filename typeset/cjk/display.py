@@ -142,18 +142,21 @@ def fit(text: str, width_pt: float, limits: Limits,
     hands = [hand for hand in hands if hand]
     common = (limits.sizes[0], width_pt)
     best_effort = None
-    for tier in (SPACE_TIER, QUOTE_TIER):
-        for size in limits.sizes:
-            chosen = [_best(hand, tier, size, width_pt, limits, advance) for hand in hands]
-            if any(c is None for c in chosen):
-                continue
-            needed = max(need for need, _ in chosen)
-            lines = tuple(line for _, hand_lines in chosen for line in hand_lines)
-            if needed <= 1 / limits.min_scale:
-                return Fit(lines, size, _scale(needed), True, tier, *common)
-            if best_effort is None or needed * size < best_effort[0]:
-                best_effort = (needed * size,
-                               Fit(lines, size, limits.min_scale, False, tier, *common))
+    # A kind that wraps last first tries one line per hand line through every size.
+    for most in ((1, limits.max_lines) if limits.wrap_last else (limits.max_lines,)):
+        for tier in (SPACE_TIER, QUOTE_TIER):
+            for size in limits.sizes:
+                chosen = [_best(hand, tier, size, width_pt, limits, most, advance)
+                          for hand in hands]
+                if any(c is None for c in chosen):
+                    continue
+                needed = max(need for need, _ in chosen)
+                lines = tuple(line for _, hand_lines in chosen for line in hand_lines)
+                if needed <= 1 / limits.min_scale:
+                    return Fit(lines, size, _scale(needed), True, tier, *common)
+                if best_effort is None or needed * size < best_effort[0]:
+                    best_effort = (needed * size,
+                                   Fit(lines, size, limits.min_scale, False, tier, *common))
     if best_effort is None:  # a hand line with nothing but stubs: set it whole
         lines = tuple(tuple(p.text for p in _joined(hand)) for hand in hands)
         return Fit(lines, limits.sizes[-1], limits.min_scale, False, SPACE_TIER, *common)
@@ -167,11 +170,11 @@ def _scale(needed: float) -> float:
 
 
 def _best(hand: tuple[Phrase, ...], tier: int, size: float, width_pt: float,
-          limits: Limits, advance) -> tuple[float, tuple[tuple[str, ...], ...]] | None:
+          limits: Limits, most: int, advance) -> tuple[float, tuple[tuple[str, ...], ...]] | None:
     """The best lines for one hand line at ``size``: (the widest line over the
     measure, the lines), or None when every way to break it leaves a stub."""
     best_key, best = None, None
-    for lines in _breakings(hand, tier, limits.max_lines):
+    for lines in _breakings(hand, tier, most):
         texts = ["".join(p.text for p in line) for line in lines]
         if is_stub(texts):
             continue
