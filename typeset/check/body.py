@@ -113,7 +113,7 @@ def _find_columns(body: list[Line | None]) -> None:
 
 def _same_column(line: Line, run: list[Line]) -> bool:
     return abs(line.glyphs[0].left - _column_left(run)) <= 2.2 * line.em \
-        or abs(_possible_ends(line)[0] - _column_right(run)) < 0.1
+        or abs(possible_ends(line)[0] - _column_right(run)) < 0.1
 
 
 def _column_left(run: list[Line]) -> float:
@@ -124,11 +124,11 @@ def _column_left(run: list[Line]) -> float:
 
 
 def _column_right(run: list[Line]) -> float:
-    ends = Counter(round(end, 2) for line in run for end in _possible_ends(line))
+    ends = Counter(round(end, 2) for line in run for end in possible_ends(line))
     return ends.most_common(1)[0][0]
 
 
-def _possible_ends(line: Line) -> list[float]:
+def possible_ends(line: Line) -> list[float]:
     """Where the line's last advance ends: wide characters advance one em (marks may
     be set half-width); others by the width pdfium reads from the font."""
     last = line.glyphs[-1]
@@ -169,7 +169,7 @@ def _check_line(line: Line, report: Report) -> None:
             report.add("ORP-1", line)
     else:
         report.justified += 1
-        if not any(abs(end - line.column_right) <= TOLERANCE for end in _possible_ends(line)):
+        if not any(abs(end - line.column_right) <= TOLERANCE for end in possible_ends(line)):
             report.add("JUS-1", line, f"ends {glyphs[-1].right - line.column_right:+.2f} pt")
         elif _stretched_before_squeezed(line):
             report.add("JUS-1", line, f"stretched, its {glyphs[-1].char} set full-width: "

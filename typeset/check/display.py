@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from typeset import cjk
+from typeset.check.body import possible_ends
 from typeset.check.pdf import Line, Module
 from typeset.check.report import Report
 from typeset.cjk import rules
@@ -30,6 +31,8 @@ from typeset.cjk import rules
 PHRASE_END = frozenset("，、：；！？。") | rules.CLOSING
 QUOTES = {"“": "”", "《": "》", "‘": "’", "〈": "〉", "「": "」"}
 CREDIT = re.compile(r"(摄|提供|文/图|图/文)$")
+#: A number, maybe with a multiplier (万, 亿) of its unit, ending where a line breaks.
+NUMBER_END = re.compile(r"[0-9][0-9.,]*[万亿千百]?$")
 SPACES = " \u3000\n"
 
 
@@ -90,7 +93,8 @@ def check_page(lines: list[Line], face: tuple[float, str], boxes: list[Module],
             _check_caption(block, sources, report)
             continue
         source = sources.get("".join(line.text for line in block))
-        if kind == "subhead" and _runs_on(block, lines[index + 1:index + 2]):
+        if kind == "subhead" and not (source and source.role == "subhead") \
+                and _runs_on(block, lines[index + 1:index + 2]):
             continue  # a dateline or run-in head longer than a line
         report.display_blocks += 1
         _check_breaks(block, source, report)
@@ -134,10 +138,15 @@ def _blocks(lines: list[Line], face, boxes: list[Module]) -> list[tuple[str, lis
 
 
 def _runs_on(block: list[Line], following: list[Line]) -> bool:
-    """Whether the block opens a paragraph (a dateline or run-in head: it ends in a
-    colon, or the next line opens in its face) rather than being a subhead."""
-    return block[-1].text.endswith("：") or bool(following) \
-        and following[0].glyphs[0].font == block[-1].glyphs[-1].font
+    """Whether the block opens a paragraph (a dateline or run-in head filling whole
+    lines: it ends in a colon, or runs to the next line's end and that line opens in
+    its face) rather than being a subhead, which is centred."""
+    if block[-1].text.endswith("："):
+        return True
+    if not following:
+        return False
+    last, below = block[-1].glyphs[-1], following[0].glyphs
+    return below[0].font == last.font and abs(last.left + last.size - below[-1].right) < 1
 
 
 def _module(line: Line, boxes: list[Module]) -> Module | None:
@@ -165,7 +174,7 @@ def _check_breaks(block: list[Line], source: Source | None, report: Report) -> N
             continue
         elif _latin(a) and _latin(b):
             report.add("HEAD-1", where, f"breaks the word or number {a}|{b}")
-        elif a.isdigit() or b in "%％":
+        elif NUMBER_END.search(text[:offset]) or b in "%％":
             report.add("HEAD-1", where, f"breaks a number from its unit {a}|{b}")
         elif source is not None:
             report.add("HEAD-1", where, f"breaks a run {a}|{b} where the source has no space")
@@ -244,8 +253,9 @@ def _check_caption(block: list[Line], sources: dict[str, Source], report: Report
             report.add("HEAD-7", (block[0].page, _shown(block)), note)
             return
         caption = block[:-1]
-        edge = max((line.glyphs[-1].right for line in caption), default=None)
-        if len(caption) > 1 and abs(block[-1].glyphs[-1].right - edge) > 1:
+        end = possible_ends(block[-1])[0]
+        if len(caption) > 1 and not any(abs(end - edge) < 1 for line in caption
+                                        for edge in possible_ends(line)):
             report.add("HEAD-7", (block[0].page, _shown(block)), "credit not set right")
     if len(caption) > 1:
         marks = rules.OPENING | rules.RIGHT_BLANK

@@ -118,6 +118,19 @@ def outline_titles(data: bytes) -> list[str]:
     return titles
 
 
+def attached_issue(data: bytes):
+    """The issue an archival PDF carries as its source attachment, or None."""
+    from typeset.model import Issue
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for name, spec in pdf.attachments.items():
+            if name.endswith(".json"):
+                try:
+                    return Issue.model_validate_json(spec.get_file().read_bytes())
+                except ValueError:
+                    continue
+    return None
+
+
 def without_actual_text(data: bytes) -> bytes:
     """The PDF with every marked-content span's ``/ActualText`` dropped, in the pages'
     content and in the forms they draw (a page printed in layers draws its modules as
