@@ -110,7 +110,7 @@ def _kind(line: Line, face: tuple[float, str]) -> str | None:
         return "caption" if size < face[0] - 0.2 and not line.text.startswith("□") else None
     if size > face[0] + 0.5 and not line.text.startswith("□"):
         return "display"
-    if abs(size - face[0]) < 0.05 and "Sans" in font \
+    if abs(size - face[0]) < 0.05 and ("Sans" in font or "Hei" in font) \
             and all(g.font == font for g in line.glyphs):
         return "subhead"
     return None
