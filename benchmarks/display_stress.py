@@ -60,7 +60,8 @@ def phrase(rng: random.Random, kind: str) -> str:
     if kind == "title":
         return han(rng, rng.randint(1, 2)) + f"《{han(rng, rng.randint(3, 6))}》"
     if kind == "number":
-        number = rng.choice([str(rng.randint(2, 9999)), f"{rng.randint(1, 99)}.{rng.randint(1, 9)}"])
+        number = rng.choice([str(rng.randint(2, 9999)),
+                             f"{rng.randint(1, 99)}.{rng.randint(1, 9)}"])
         return han(rng, rng.randint(2, 6)) + number + rng.choice(UNITS)
     if kind == "latin":
         return han(rng, rng.randint(2, 5)) + rng.choice(LATIN) + han(rng, rng.randint(1, 3))

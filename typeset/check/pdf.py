@@ -184,6 +184,8 @@ def _page_glyphs(page) -> list[list[Glyph]]:
         _, _, right, _ = textpage.get_charbox(index, loose=True)
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)
         pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix)
+        if abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3:
+            continue  # turned: a proof's watermark across the page, not set on a line
         size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.a)
         length = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), flags)
         glyph = Glyph(char, x.value, right, y.value, size, name.raw[:max(0, length - 1)].decode(
