@@ -11,6 +11,7 @@ the seed page and the stress set are checked for what is right on them today.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,18 @@ def test_head1_without_a_source_leaves_han_breaks_unjudged(tmp_path):
     result = run_check(pdf)
     assert result.returncode == 0 and "not judged (no source spaces: give --issue)" \
         in result.stdout
+
+
+def test_head1_reads_the_display_texts_from_the_layout_report(tmp_path):
+    """A layout report beside the PDF that records each module's display texts gives
+    the check its source, as ``--issue`` does."""
+    pdf = render(tmp_path, [module("a", 0, 0, 600, '<p class="deck">日均服务群众3000人次线<br/>'
+                                   '上办理率超过九成</p>' + body(BODY))], "t.pdf")
+    assert len(check(pdf).unjudged_breaks) == 1
+    (tmp_path / "t.layout.json").write_text(json.dumps([{
+        "page": 1, "article": "a", "display": [["deck", "日均服务群众3000人次 线上办理率超过九成"]]}]))
+    report = check(pdf)
+    assert report.unjudged_breaks == [] and report.count("HEAD-1") == 1
 
 
 def test_head3_a_stub_line_is_reported(tmp_path):

@@ -14,7 +14,8 @@ line). Stray spaces are counted on the PDF as it is, as archives and search read
 
 HEAD-1 judges a break between Han characters against the source's spaces: pass the
 issue (``issue``, as ``typeset.readers.read`` returns it; an archival PDF carries its
-own) or rely on the headlines the PDF's bookmarks spell out.
+own), or let the layout report beside the PDF hold them, or rely on the headlines the
+PDF's bookmarks spell out.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def check(path: Path, issue=None) -> Report:
     face = faces.most_common(1)[0][0] if faces else (0, "")
     boxes = pdf.modules(data)
     sources = display.outline_sources(pdf.outline_titles(data))
+    sources.update(display.layout_sources(Path(path)))
     issue = issue if issue is not None else pdf.attached_issue(data)
     if issue is not None:
         sources.update(display.issue_sources(issue))

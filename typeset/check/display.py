@@ -9,7 +9,8 @@ Consecutive lines of one face in one module make a block.
 
 HEAD-1 needs the phrase boundaries, and the PDF does not print a space at a break. The
 check takes them from the source when it has one: the issue (``--issue``), else the
-PDF's bookmarks, which label every headline with its text as written (spaces kept).
+layout report beside the PDF (when it records the display texts), else the PDF's
+bookmarks, which label every headline with its text as written (spaces kept).
 A break is then allowed after a pause mark (，、：；！？。) or a closing quote or bracket,
 or where the source has a space or a line break; never inside a quotation. Without a
 source for a block, a break between letters or digits, or between a number and what
@@ -19,8 +20,10 @@ judged rather than guessed.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from typeset import cjk
 from typeset.check.body import possible_ends
@@ -77,6 +80,18 @@ def issue_sources(issue) -> dict[str, Source]:
                    for role in ("caption", "credit")]
         found.update({squeeze(text): Source(role, text) for role, text in fields if text})
     return found
+
+
+def layout_sources(pdf_path: Path) -> dict[str, Source]:
+    """The display texts the layout report beside the PDF (``<slug>.layout.json``) holds
+    for its modules, as ``"display": [[role, text], …]``, if it holds them."""
+    path = pdf_path.with_name(pdf_path.stem + ".layout.json")
+    try:
+        modules = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {squeeze(text): Source(role, text) for module in modules
+            if isinstance(module, dict) for role, text in module.get("display", [])}
 
 
 def outline_sources(titles: list[str]) -> dict[str, Source]:

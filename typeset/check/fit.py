@@ -52,14 +52,16 @@ def _overrun(glyph: Glyph, module: Module) -> float:
 
 def _ink(glyph: Glyph) -> tuple[float, float]:
     """Left and right of the glyph's advance, or of the half of it a mark prints in (a
-    mark set half-width at a line's end or start keeps the em pdfium reports)."""
-    if not rules.is_wide(glyph.char):
-        return glyph.left, glyph.right
+    mark set half-width at a line's end or start keeps the advance pdfium reports). A
+    wide glyph advances at most an em: pdfium's box of some Han outlines is wider."""
+    right = min(glyph.right, glyph.left + glyph.size) if rules.is_wide(glyph.char) \
+        else glyph.right
+    half = (glyph.left + right) / 2
     if glyph.char in rules.RIGHT_BLANK:
-        return glyph.left, glyph.left + glyph.size / 2
+        return glyph.left, half
     if glyph.char in rules.OPENING:
-        return glyph.left + glyph.size / 2, glyph.left + glyph.size
-    return glyph.left, glyph.left + glyph.size
+        return half, right
+    return glyph.left, right
 
 
 def _box(glyph: Glyph) -> tuple[float, float, float, float]:
