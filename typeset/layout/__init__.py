@@ -215,7 +215,7 @@ def plan_page(issue: Issue, page: Page, style: Style, heights: dict, arrivals: l
             width=grid.width_pt(slot.span), height=slot.height * grid.line_pt,
             boxed=article.kind in style.boxed_kinds, figure_lines=slot.figure_lines,
             air_lines=slot.air_lines,
-            display=display.summary(style, shown, slot.span, article.kind in style.boxed_kinds),
+            **display.report(style, shown, slot.span, article.kind in style.boxed_kinds),
             fill=round(min(1.0, (natural + (slot.figure_lines + slot.air_lines)
                                  * grid.line_pt) / (slot.height * grid.line_pt)), 3),
             article=None if placement.id in issue_ids and not slot.cut_lines else shown))

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from typeset import FONTS_DIR
 from typeset.cjk import display
+from typeset.cjk import visible as cjk_visible
 from typeset.errors import TypesetError
 from typeset.fonts import advance_em
 from typeset.layout.jumps import is_continuation
@@ -70,14 +71,20 @@ def _fit(text: str, width: float, settings: DisplayKind, span: int,
     return display.fit(text, width + TOLERANCE_PT, limits, functools.partial(advance_em, font))
 
 
-def summary(style: Style, article: Article, span: int, boxed: bool) -> str:
-    """How each display line of the article is fitted at ``span`` (the layout report's
-    HEAD-4 column), e.g. ``headline 2 lines 18pt 100%``. Called for the span the plan
+def report(style: Style, article: Article, span: int, boxed: bool) -> dict:
+    """What the layout report tells of the article's display lines at ``span``: how each
+    is fitted (``fitting``, e.g. ``headline 2 lines 18pt 100%``) and each as written
+    (``display``: role and text, captions and credits too). Called for the span the plan
     chose, so a head that fits no way stops the build here, before anything is printed."""
     fields = [(field, getattr(article, field)) for field in HEAD_FIELDS
               if getattr(article, field)]
     fields += [(f"body[{i}]", block.text) for i, block in enumerate(article.body)
                if block.type == "subhead"]
-    return "; ".join(f"{kind_of(article, field)} "
-                     f"{fitted(style, article, field, text, span, boxed, True).describe()}"
-                     for field, text in fields)
+    roles = [(kind_of(article, field).replace("continued", "headline").replace("_", " "),
+              cjk_visible(text)) for field, text in fields]
+    roles += [(role, cjk_visible(getattr(figure, role))) for figure in article.figures
+              for role in ("caption", "credit") if getattr(figure, role)]
+    fitting = "; ".join(f"{kind_of(article, field)} "
+                        f"{fitted(style, article, field, text, span, boxed, True).describe()}"
+                        for field, text in fields)
+    return {"fitting": fitting, "display": tuple(roles)}

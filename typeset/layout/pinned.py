@@ -53,7 +53,7 @@ def stack_pinned(issue: Issue, page: Page, style: Style,
             x=grid.x_pt(placement.column), top=top, width=grid.width_pt(placement.span),
             height=height, boxed=article.kind in style.boxed_kinds,
             fill=round(min(1.0, natural / height), 3),
-            display=display.summary(style, article, placement.span,
+            **display.report(style, article, placement.span,
                                     article.kind in style.boxed_kinds)))
         for c in columns:
             skyline[c] = max(skyline[c], top + height)
