@@ -27,7 +27,8 @@ CLOSING = "”’》）〉」』】"
 @dataclass
 class Line:
     """One display line as printed: its characters, face, size (pt), horizontal scale,
-    the left and right ends of its ink (pt) and where its last glyph's advance ends."""
+    the left and right ends of its ink (pt), where its first glyph's advance starts and
+    its last one's ends, and the gaps (pt) between its phrases."""
 
     text: str
     font: str
@@ -37,6 +38,8 @@ class Line:
     left: float
     right: float
     end: float
+    start: float = 0.0
+    gaps: tuple[float, ...] = ()
 
 
 @dataclass
@@ -80,14 +83,14 @@ def page_lines(path: Path) -> list[list[Line]]:
                 scale = abs(matrix.a / matrix.d)
                 last = lines[-1] if lines else None
                 if char == "■":  # a column label's mark: the line starts here, text after
-                    lines.append(Line("", font, size, scale, y.value, left, right, end))
+                    lines.append(Line("", font, size, scale, y.value, left, right, end, start))
                 elif (last and last.font == font and abs(last.size - size) < 0.01
                         and abs(last.scale - scale) < 0.001 and abs(last.y - y.value) < 0.1
-                        and last.end - 0.05 <= start < last.end + size * scale / 2):
+                        and abs(start - last.end) < size * scale / 2):
                     last.text += char
                     last.right, last.end = max(last.right, right), end
                 else:
-                    lines.append(Line(char, font, size, scale, y.value, left, right, end))
+                    lines.append(Line(char, font, size, scale, y.value, left, right, end, start))
             pages.append(lines)
     finally:
         document.close()
@@ -157,8 +160,10 @@ def _merged(runs: list[Line]) -> list[Line]:
     lines: list[Line] = []
     for run in runs:
         if lines and abs(lines[-1].y - run.y) < 0.1:
-            lines[-1] = Line(lines[-1].text + run.text, run.font, run.size, run.scale, run.y,
-                             lines[-1].left, run.right, run.end)
+            last = lines[-1]
+            lines[-1] = Line(last.text + run.text, run.font, run.size, run.scale, run.y,
+                             last.left, run.right, run.end, last.start,
+                             (*last.gaps, run.start - last.end))
         else:
             lines.append(run)
     return lines

@@ -131,6 +131,24 @@ def test_sample_display_lines_break_only_at_phrases(sample_outputs, sample_issue
     assert violations(blocks, spans, style, kinds) == []
 
 
+def test_sample_phrase_spaces_print_as_the_style_gap(sample_outputs, sample_issue):
+    """HEAD-2: a space that stays inside a line prints as the style's phrase gap (1 em
+    in headlines, ½ em in decks, at the line's size and scale); a space a line breaks
+    at is not printed (the line starts and ends on a glyph)."""
+    style = load_style()
+    blocks, _ = find_blocks(page_lines(sample_outputs["pdf"]), sample_issue)
+    articles = {a.id: a for a in sample_issue.articles}
+    gaps = 0
+    for block in blocks:
+        gap_em = getattr(style.display, kind_of(articles[block.article], block.field)).gap_em
+        for line in block.lines:
+            assert line.text == line.text.strip()
+            for gap in line.gaps:
+                assert gap == pytest.approx(gap_em * line.size * line.scale, abs=0.05)
+                gaps += 1
+    assert gaps >= 5
+
+
 def test_sample_captions_end_with_four_characters_and_credits_whole(sample_outputs,
                                                                      sample_issue):
     """HEAD-7: each caption's last printed line holds ≥ 4 characters; each credit is
