@@ -5,6 +5,8 @@ from its PDF."""
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +17,9 @@ from typeset.cjk.display import QUOTE_TIER, Limits, caption_guard, fit, is_stub,
 from typeset.cjk.rules import WORD_JOINER
 from typeset.errors import TypesetError
 from typeset.fonts import advance_em
+from typeset.layout import spans
 from typeset.layout.display import fitted, kind_of
-from typeset.model import Article
+from typeset.model import Article, Placement
 from typeset.style import load_style
 
 HEI = functools.partial(advance_em, FONTS_DIR / "NotoSansCJKsc-Black.otf")
@@ -164,3 +167,31 @@ def test_sample_captions_end_with_four_characters_and_credits_whole(sample_outpu
             assert credit.right >= max(line.right for line in lines) - 0.5
             if len(lines) > 1:  # flush with the caption's full lines
                 assert abs(credit.right - lines[0].right) < 0.5
+
+
+def test_the_planner_never_picks_a_span_the_head_cannot_be_set_at():
+    """HEAD-4: a brief whose headline (one phrase, 19 em) fits no fitting at one column
+    is not offered one column; a head that fits nowhere keeps every span, so that the
+    span chosen reports the field."""
+    style = load_style()
+    brief = Article(id="b", kind="brief", headline="冬季专场招聘会提供就业岗位一千七百余个")
+    offered = spans(brief, Placement(id="b"), False, style)
+    assert 1 not in offered and offered == list(range(2, 6))
+    hopeless = Article(id="h", kind="brief", headline="冬" * 60)
+    assert spans(hopeless, Placement(id="h"), False, style) == list(range(1, 6))
+
+
+def test_a_pinned_head_that_cannot_fit_stops_the_build(small_issue, tmp_path):
+    """The build stops naming article and field (exit 2), and writes nothing."""
+    issue_yaml = small_issue / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text(encoding="utf-8").replace(
+        "{id: story, column: 1, span: 3}", "{id: story, column: 1, span: 1}"), encoding="utf-8")
+    story = small_issue / "articles" / "story.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "headline: 测试标题", "headline: 冬季专场招聘会提供就业岗位一千七百余个"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "typeset", "build", str(small_issue),
+                             "-o", str(out)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "article 'story': headline:" in result.stderr and "HEAD-4" in result.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -71,6 +71,12 @@ def _fit(text: str, width: float, settings: DisplayKind, span: int,
     return display.fit(text, width + TOLERANCE_PT, limits, functools.partial(advance_em, font))
 
 
+def head_fits(style: Style, article: Article, span: int, boxed: bool) -> bool:
+    """Whether every display line of the article's head fits at ``span`` (HEAD-4)."""
+    return all(fitted(style, article, field, getattr(article, field), span, boxed).fits
+               for field in HEAD_FIELDS if getattr(article, field))
+
+
 def report(style: Style, article: Article, span: int, boxed: bool) -> dict:
     """What the layout report tells of the article's display lines at ``span``: how each
     is fitted (``fitting``, e.g. ``headline 2 lines 18pt 100%``) and each as written
