@@ -5,8 +5,10 @@ from its PDF."""
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,20 @@ def test_a_pinned_head_that_cannot_fit_stops_the_build(small_issue, tmp_path):
     assert result.returncode == 2
     assert "article 'story': headline:" in result.stderr and "HEAD-4" in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_epub_headings_reflow_at_phrase_spaces(sample_outputs):
+    """The EPUB's headings carry no line of the PDF's fitting: the copy's phrase spaces
+    stay as break opportunities, only the editor's breaks are forced, and its stylesheet
+    balances them where a reader can."""
+    with zipfile.ZipFile(sample_outputs["epub"]) as book:
+        css = book.read("EPUB/styles/epub.css").decode("utf-8")
+        bus = book.read("EPUB/articles/p3-bus.xhtml").decode("utf-8")
+        water = book.read("EPUB/articles/p3-lead-water.xhtml").decode("utf-8")
+    assert "text-wrap: balance" in css and "word-break: keep-all" in css
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", bus).group(1)
+    assert heading == "两条新公交线路开通 直达县人民医院新院区"
+    deck = re.search(r'<p class="deck">(.*?)</p>', water).group(1)
+    assert deck.count(" ") == 2 and "<br" not in deck and 'class="line"' not in water
+    hand = re.search(r"<h1[^>]*>(.*?)</h1>", water).group(1)
+    assert hand.count("<br/>") == 1  # the editor's own line break (HEAD-5)
