@@ -81,7 +81,9 @@ class Fit:
                 f"{self.size:g}pt {self.scale:.0%}{breaks}")
 
 
-def visible(text: str) -> str:
+def _visible(text: str) -> str:
+    """Without the joiners and breaks the cjk stage puts in: display lines are broken
+    here, by phrase, not by the renderer."""
     return "".join(char for char in text if char not in INVISIBLE)
 
 
@@ -93,7 +95,7 @@ def phrases(line: str) -> tuple[Phrase, ...]:
     its phrase), a run of Han characters, a number with its unit or a Latin word; never
     before a mark that may not start a line.
     """
-    text = visible(line).strip(" \u3000")
+    text = _visible(line).strip(" \u3000")
     out: list[Phrase] = []
     current, depth = "", 0
     for index, char in enumerate(text):
