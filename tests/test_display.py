@@ -5,6 +5,7 @@ from its PDF."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 import subprocess
 import sys
@@ -214,3 +215,14 @@ def test_epub_headings_reflow_at_phrase_spaces(sample_outputs):
     assert deck.count(" ") == 2 and "<br" not in deck and 'class="line"' not in water
     hand = re.search(r"<h1[^>]*>(.*?)</h1>", water).group(1)
     assert hand.count("<br/>") == 1  # the editor's own line break (HEAD-5)
+
+
+def test_the_layout_report_names_each_fitting(sample_outputs):
+    """HEAD-4: the layout report (and layout.json) tells how each head was fitted, and
+    holds the display texts as written for `typeset check`."""
+    modules = json.loads(sample_outputs["pdf"].with_suffix(".layout.json").read_text("utf-8"))
+    fittings = {m["article"]: m["fitting"] for m in modules}
+    assert all(re.search(r"headline \d lines? [\d.]+pt \d+%", f) for f in fittings.values())
+    assert "column_label" in fittings["commentary-listen"]
+    roles = {role for m in modules for role, _ in m["display"]}
+    assert {"headline", "kicker", "deck", "subhead", "caption", "credit"} <= roles
