@@ -13,6 +13,7 @@ from dataclasses import replace
 from typeset import FONTS_DIR
 from typeset.cjk import display
 from typeset.cjk import visible as cjk_visible
+from typeset.cjk.rules import latin_boundaries
 from typeset.errors import TypesetError
 from typeset.fonts import advance_em
 from typeset.layout.jumps import is_continuation
@@ -52,7 +53,8 @@ def fitted(style: Style, article: Article, field: str, text: str, span: int, box
     kind = kind_of(article, field)
     settings: DisplayKind = getattr(style.display, kind)
     width = measure_pt(style, kind, span, boxed)
-    result = replace(_fit(text, width, settings, span, style.display.min_scale), measure=width)
+    result = replace(_fit(text, width, settings, span, style.display.min_scale,
+                          style.latin_spacing_em), measure=width)
     if strict and not result.fits:
         raise TypesetError(
             f"the {kind.replace('_', ' ')} does not fit {span} column{'s' * (span > 1)} at "
@@ -63,12 +65,18 @@ def fitted(style: Style, article: Article, field: str, text: str, span: int, box
 
 
 @functools.lru_cache(maxsize=16384)
-def _fit(text: str, width: float, settings: DisplayKind, span: int,
-         min_scale: float) -> display.Fit:
+def _fit(text: str, width: float, settings: DisplayKind, span: int, min_scale: float,
+         latin_spacing_em: float) -> display.Fit:
     font = FONTS_DIR / settings.font
     limits = display.Limits(settings.sizes(span), min_scale, settings.gap_em,
                             settings.max_lines, settings.wrap_last, settings.indent_em)
-    return display.fit(text, width + TOLERANCE_PT, limits, functools.partial(advance_em, font))
+
+    def advance(run: str) -> float:
+        """A run's width in em as the renderer sets it, with SP-1's room between Han
+        characters and Latin letters or digits."""
+        return advance_em(font, run) + latin_spacing_em * len(latin_boundaries(run))
+
+    return display.fit(text, width + TOLERANCE_PT, limits, advance)
 
 
 def head_fits(style: Style, article: Article, span: int, boxed: bool) -> bool:
