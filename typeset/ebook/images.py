@@ -3,8 +3,10 @@
 Print wants photos at full resolution; a reader's screen does not, and every megabyte
 makes the book slower to load. A photo that is already small enough, in RGB or grey and
 upright is kept byte for byte. Others (too large, CMYK as newspapers' photos often are,
-or turned by an EXIF orientation tag) are turned upright, scaled down (Lanczos) and
-encoded again at fixed settings, so the same photo always gives the same bytes.
+or turned by an EXIF orientation tag, or 16-bit grey) are turned upright, scaled down
+(Lanczos), made 8-bit (:func:`typeset.images.eight_bit`) and encoded again at fixed
+settings, so the same photo always gives the same bytes. Every picture was decoded and
+checked before layout (:mod:`typeset.images`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import io
 from pathlib import Path
 
 from PIL import Image, ImageOps
+
+from typeset.images import eight_bit
 
 LONGEST = 1600
 JPEG_QUALITY = 85
@@ -31,7 +35,7 @@ def for_reading(path: Path) -> bytes:
     copy.thumbnail((LONGEST, LONGEST), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if image_format == "PNG":
-        copy.save(out, "PNG", optimize=True)
+        eight_bit(copy).save(out, "PNG", optimize=True)
     else:
         copy.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue()
