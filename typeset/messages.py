@@ -21,6 +21,8 @@ import os
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Where a message is about (typeset.errors.TypesetError puts them in front).
     "where.article": ("article '{id}'", "稿件“{id}”"),
+    "where.article_continued": ("article '{id}' (its continued part)",
+                                "稿件“{id}”（转版部分）"),
     "where.line": ("line {line}", "第 {line} 行"),
     "where.entry": ("{name} #{number}", "{name} 第 {number} 项"),
     "where.body_block": ("body, block {number}", "正文第 {number} 段"),
@@ -101,8 +103,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "model.mapping": ("must be a mapping of fields, not {input}",
                       "应是“字段: 值”的映射，而不是 {input}"),
     "model.identifier": ("must be ASCII letters, digits, - and _ (starting with a letter or "
-                         "digit), not {input}",
-                         "只能由英文字母、数字、- 和 _ 组成（以字母或数字开头），而不是 {input}"),
+                         "digit, no --), not {input}",
+                         "只能由英文字母、数字、- 和 _ 组成（以字母或数字开头，不含 --），"
+                         "而不是 {input}"),
     "model.block_type": ("type must be paragraph, subhead or quote",
                          "type 应是 paragraph、subhead 或 quote"),
     "model.invalid": ("value not accepted: {input}", "无效的值：{input}"),

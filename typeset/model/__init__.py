@@ -18,7 +18,10 @@ from typeset.messages import msg
 from typeset.model.characters import FORBIDDEN, describe
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+#: ASCII letters, digits, - and _; "--" is kept for the typesetter's own names of an
+#: article's pieces (``<id>--cont``, a jump's continued part).
+Identifier = Annotated[str, StringConstraints(
+    pattern=r"^[A-Za-z0-9][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-?$")]
 
 ARTICLE_KINDS = ("news", "feature", "commentary", "photo", "brief")
 #: Kinds whose articles may have no body: a photo story is its picture and caption.

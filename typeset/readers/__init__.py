@@ -41,18 +41,17 @@ def read(path: Path | str) -> Source:
 
 
 def field_path(loc: tuple) -> str:
-    """A pydantic location such as ('pages', 3, 'articles', 0, 'span') as the editor
-    finds it in the file: field names as written, list entries counted from 1
-    ("pages #4 › articles #1 › span")."""
-    parts: list[str] = []
+    """A pydantic location such as ('figures', 0, 'image') as figures[0].image (the
+    error shows it in the editor's words: :func:`typeset.errors.shown_field`)."""
+    out = ""
     for part in loc:
-        if isinstance(part, int) and parts:
-            parts[-1] = msg("where.entry", name=parts[-1], number=part + 1)
+        if isinstance(part, int):
+            out += f"[{part}]"
         elif part in ("paragraph", "subhead", "quote"):
             continue  # discriminated-union tags add noise, not location
         else:
-            parts.append(str(part))
-    return " › ".join(parts)
+            out += f".{part}" if out else str(part)
+    return out
 
 
 #: pydantic's error types → the catalogue's messages (typeset.messages), which say what
