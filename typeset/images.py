@@ -128,6 +128,8 @@ def _decode_stamped(path: Path, _stamp, name: str) -> Picture:
                 from None
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+        if image.format in ("JPEG", "MPO") and (broken := jpeg_damage(path.read_bytes())):
+            raise TypesetError(msg("image.damaged", value=name, detail=broken))
         turned = image.getexif().get(ORIENTATION, 1) not in (1, None)
         return Picture((width, height), FORMATS[image.format], image.mode, turned)
 
@@ -165,6 +167,53 @@ class _opened:
 
     def __exit__(self, *exc) -> None:
         self.image.close()
+
+
+#: Markers that may follow a scan's data in a JPEG (more tables and scans, restart
+#: markers, the end); any other marker inside the compressed data is damage.
+_AFTER_SCAN = {0xC4, 0xD9, 0xDA, 0xDB, 0xDD, 0xFE, *range(0xD0, 0xD8), *range(0xE0, 0xF0)}
+
+
+def jpeg_damage(data: bytes) -> str | None:
+    """What is wrong with the structure of a JPEG's compressed data, or None.
+
+    libjpeg decodes a damaged stretch of a JPEG as grey or smeared blocks with only a
+    warning, which Pillow does not pass on; a damaged stretch mostly shows as a marker
+    (0xFF and a code) that cannot stand in the compressed data, or as restart markers
+    out of their order. A flipped bit that breaks neither is not found.
+    """
+    position, in_scan, restart = 2, False, 0
+    while position < len(data) - 1:
+        if not in_scan:
+            if data[position] != 0xFF:
+                return f"no marker at byte {position}"
+            code = data[position + 1]
+            if code == 0xFF:
+                position += 1
+                continue
+            if code == 0xD9:
+                return None
+            length = int.from_bytes(data[position + 2:position + 4], "big")
+            if length < 2 or position + 2 + length > len(data):
+                return f"a segment runs past the end at byte {position}"
+            position += 2 + length
+            in_scan, restart = code == 0xDA, 0
+            continue
+        found = data.find(b"\xff", position)
+        if found < 0 or found + 1 >= len(data):
+            return None  # cut short: Pillow's own check says so
+        code = data[found + 1]
+        if code in (0x00, 0xFF):
+            position = found + (2 if code == 0x00 else 1)
+        elif 0xD0 <= code <= 0xD7:
+            if code - 0xD0 != restart:
+                return f"restart marker {code - 0xD0} where {restart} was due"
+            restart, position = (restart + 1) % 8, found + 2
+        elif code in _AFTER_SCAN:
+            in_scan, position = False, found
+        else:
+            return f"marker 0xFF{code:02X} inside the compressed data at byte {found}"
+    return None
 
 
 def _detail(exc: Exception) -> str:

@@ -11,8 +11,10 @@ checked before layout (:mod:`typeset.images`).
 
 from __future__ import annotations
 
+import hashlib
 import io
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps
 
@@ -22,6 +24,19 @@ LONGEST = 1600
 JPEG_QUALITY = 85
 #: EXIF tag of the orientation; 1 is upright.
 ORIENTATION = 0x0112
+#: Picture paths a book may use as they are: its manifest and pages write a file's
+#: name as a URL, which may hold Chinese but not spaces, quotes or ``%``.
+_PLAIN = re.compile(r"^[\w./-]+$")
+
+
+def book_name(image: str) -> str:
+    """Where the picture at ``image`` (its path in the issue folder) goes in the book:
+    ``media/<image>``, or, when that path could not be a URL as it is written (a space
+    in it), a name made from the path: the same picture always gets the same name."""
+    if _PLAIN.match(image):
+        return f"media/{image}"
+    digest = hashlib.sha256(image.encode("utf-8")).hexdigest()[:16]
+    return f"media/pictures/{digest}{PurePosixPath(image).suffix.lower()}"
 
 
 def for_reading(path: Path) -> bytes:
