@@ -21,15 +21,15 @@ place of the file):
 
 The placed size is known only after layout, but pictures are prepared before it, once
 per build and before worker processes fork, so that the layers rendered apart and the
-measuring sheets all read the same bytes, and a page's cache key (the picture file's
-digest) still says what it shows. The size prepared for is therefore the largest the
-layout may give the figure: at the widest span the planner may choose for its article
-(:func:`typeset.layout.spans`), as tall as copyfit may open it
-(:func:`typeset.layout.variant`), cropped to that box (``object-fit: cover``). For a
-4:3 photo in a module three columns wide that is about 2200 px at 300 ppi, across the
-whole broadsheet about 6000 px: a 12000 × 9000 camera file is cut to that, a 1200 px
-one is untouched. Preparing after layout would save a little more for the page at
-hand, at the price of a second decode in every process that renders a page.
+measuring sheets all read the same bytes. The size prepared for is therefore the largest
+the grid may give the figure: as wide as any span up to the whole type area, as tall as
+copyfit may open it (:func:`typeset.layout.variant`), cropped to that box
+(``object-fit: cover``). It depends on the picture, the style and the article's figures
+alone, not on where the planner puts the article: a rendered page is cached under its
+HTML and its pictures' files, and the bytes it holds must not depend on the placement
+of an earlier build. At 300 ppi that is about 6000 px for a 4:3 photo on a broadsheet,
+so a 12000 × 9000 camera file is halved and a 1200 px one is untouched; a photo set
+three columns wide then prints at about 1100 ppi, which costs file size, not quality.
 Encoding at fixed settings makes the same picture give the same bytes on every build.
 The archive's attachment keeps the file as supplied (:func:`typeset.writers.pdf.archive`).
 """
@@ -48,7 +48,7 @@ from PIL import Image, ImageFile, ImageOps
 from typeset import cache
 from typeset.errors import TypesetError
 from typeset.messages import msg
-from typeset.model import Article, Issue, Placement
+from typeset.model import Article, Issue
 from typeset.readers import field_path
 from typeset.style import Style
 
@@ -86,7 +86,6 @@ def prepare(issue: Issue, root: Path, style: Style) -> None:
     """Decode every figure of ``issue`` (an input error if one does not) and prepare it
     for print at the largest size the layout may place it (see the module's notes)."""
     _targets.clear()
-    placements = {p.id: p for page in issue.pages for p in page.articles}
     for article in issue.articles:
         for index, figure in enumerate(article.figures):
             path = root / figure.image
@@ -95,7 +94,7 @@ def prepare(issue: Issue, root: Path, style: Style) -> None:
             except TypesetError as exc:
                 raise TypesetError(exc.message, article=article.id,
                                    field=field_path(("figures", index, "image"))) from None
-            target = largest_placement(picture.size, article, placements[article.id], style)
+            target = largest_placement(picture.size, article, style)
             resolved = path.resolve()
             _targets[resolved] = _largest(_targets.get(resolved), target)
     for path, target in _targets.items():
@@ -221,20 +220,18 @@ def _detail(exc: Exception) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def largest_placement(size: tuple[int, int], article: Article, placement: Placement,
-                      style: Style) -> tuple[int, int]:
+def largest_placement(size: tuple[int, int], article: Article, style: Style) -> tuple[int, int]:
     """Pixels a picture of ``size`` needs at the style's ``max_ppi`` in the largest box
-    the layout may give it: at the widest span the planner may choose for the article
-    (its pin, or its candidates as the page's lead, the widest), opened as far as
-    copyfit may open it, cropped to cover. Its own size when the style sets no
-    ``max_ppi`` or the picture is no larger than that."""
-    from typeset.layout import spans, variant
+    the grid may give it: any span up to the whole type area, opened as far as copyfit
+    may open it, cropped to cover. Its own size when the style sets no ``max_ppi`` or
+    the picture is no larger than that."""
+    from typeset.layout import variant
     if style.max_ppi is None:
         return size
     width, height = size
     grid = style.grid
     needed_pt = 0.0
-    for span in spans(article, placement, True, grid):
+    for span in range(1, grid.columns + 1):
         box_width = grid.width_pt(span)
         lines = max(1, round(box_width * height / width / grid.line_pt))
         lines += variant(article, span, 0.0, grid).grow
