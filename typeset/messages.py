@@ -136,6 +136,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "model.min_max_span": ("article '{id}': min_span is larger than max_span",
                            "稿件“{id}”：min_span 大于 max_span"),
 
+    # Characters the fonts cannot set (typeset.fonts).
+    "fonts.no_glyph": ("character '{char}' ({code} {name}) is in no bundled font",
+                       "字符“{char}”（{code} {name}）不在任何内置字体中"),
+
     # Pictures (typeset.images).
     "image.unreadable": ("{value}: not a picture that can be read (the file is empty, "
                          "damaged or not a JPEG/PNG)",
