@@ -104,14 +104,28 @@ def prepare(issue: Issue, root: Path, style: Style) -> None:
 def decode(path: Path, name: str | None = None) -> Picture:
     """Open and fully decode the picture at ``path``; a TypesetError naming it (as
     ``name``, its path in the issue folder) if it is not a whole JPEG or PNG."""
-    return _decoded(path, name or str(path))
+    name = name or str(path)
+    try:
+        stamp = cache.stamp(path)
+    except OSError:
+        raise TypesetError(msg("model.image_missing", value=name)) from None
+    found = _decoded(path, stamp)
+    if isinstance(found, Picture):
+        return found
+    key, values = found
+    raise TypesetError(msg(key, value=name, **values))
 
 
 @functools.lru_cache(maxsize=256)
-def _decode_stamped(path: Path, _stamp, name: str) -> Picture:
-    with _opened(path, name) as image:
+def _decoded(path: Path, _stamp) -> Picture | tuple[str, dict]:
+    """:func:`decode` for one version of a file (decoding a camera's photo takes a
+    quarter of a second; ``--watch`` asks on every save): the picture, or the message
+    key and values of what is wrong with it."""
+    with _opened(path) as image:
+        if isinstance(image, tuple):
+            return image
         if image.format not in FORMATS:
-            raise TypesetError(msg("image.format", value=name, actual=image.format))
+            return "image.format", {"actual": image.format}
         width, height = image.size
         if image.format in ("JPEG", "MPO"):
             # Decoding at 1/8 scale still reads every byte of the compressed data (a cut
@@ -123,49 +137,42 @@ def _decode_stamped(path: Path, _stamp, name: str) -> Picture:
         try:
             image.load()
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-            raise TypesetError(msg("image.damaged", value=name, detail=_detail(exc))) \
-                from None
+            return "image.damaged", {"detail": _detail(exc)}
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient
         if image.format in ("JPEG", "MPO") and (broken := jpeg_damage(path.read_bytes())):
-            raise TypesetError(msg("image.damaged", value=name, detail=broken))
+            return "image.damaged", {"detail": broken}
         turned = image.getexif().get(ORIENTATION, 1) not in (1, None)
         return Picture((width, height), FORMATS[image.format], image.mode, turned)
 
 
-def _decoded(path: Path, name: str) -> Picture:
-    try:
-        stamp = cache.stamp(path)
-    except OSError:
-        raise TypesetError(msg("model.image_missing", value=name)) from None
-    return _decode_stamped(path, stamp, name)
-
-
 class _opened:
-    """``Image.open`` as a context, its errors said in the editor's words."""
+    """``Image.open`` as a context: the open picture, or the message key and values
+    saying why it does not open (Pillow's decompression-bomb warning silenced: the size
+    is checked against :data:`LIMIT_PIXELS` here)."""
 
-    def __init__(self, path: Path, name: str):
-        self.path, self.name = path, name
+    def __init__(self, path: Path):
+        self.path, self.image = path, None
 
-    def __enter__(self) -> Image.Image:
+    def __enter__(self) -> Image.Image | tuple[str, dict]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             try:
                 self.image = Image.open(self.path)
             except Image.DecompressionBombError:
-                self.image = None
+                return "image.too_large", {"width": "?", "height": "?",
+                                           "limit": LIMIT_PIXELS // 1_000_000}
             except (OSError, SyntaxError, ValueError):
-                raise TypesetError(msg("image.unreadable", value=self.name)) from None
-        if self.image is None or self.image.width * self.image.height > LIMIT_PIXELS:
-            width, height = self.image.size if self.image else ("?", "?")
-            if self.image is not None:
-                self.image.close()
-            raise TypesetError(msg("image.too_large", value=self.name, width=width,
-                                   height=height, limit=LIMIT_PIXELS // 1_000_000))
+                return "image.unreadable", {}
+        width, height = self.image.size
+        if width * height > LIMIT_PIXELS:
+            return "image.too_large", {"width": width, "height": height,
+                                       "limit": LIMIT_PIXELS // 1_000_000}
         return self.image
 
     def __exit__(self, *exc) -> None:
-        self.image.close()
+        if self.image is not None:
+            self.image.close()
 
 
 #: Markers that may follow a scan's data in a JPEG (more tables and scans, restart
@@ -263,11 +270,12 @@ def _prepared(path: Path, _stamp, target: tuple[int, int]) -> bytes | None:
     if (picture.mode in EMBEDDED_AS_IS[picture.format] and not picture.turned
             and target[0] >= picture.size[0]):
         return None
-    with _opened(path, str(path)) as image:
+    with _opened(path) as image:
         if picture.format == "JPEG" and target[0] < picture.size[0]:
             image.draft(image.mode, target)  # decode no larger than needed
-        image = ImageOps.exif_transpose(image)
-        image = eight_bit(image)
+        image = eight_bit(ImageOps.exif_transpose(image))
+        if picture.turned and (image.width > image.height) != (target[0] > target[1]):
+            target = target[::-1]  # turned a quarter: the target was the file's way up
         if target[0] < image.width:
             image = image.resize(target, Image.Resampling.LANCZOS)
         out = io.BytesIO()
