@@ -256,7 +256,8 @@ def test_case16_messages_are_chinese_on_a_chinese_desk(small_issue, tmp_path, ca
 
 
 def test_catalogue_pairs_take_the_same_values():
-    fields = lambda text: sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)  # noqa: E731
+    def fields(text: str) -> list[str]:
+        return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name)
     for key, (english, chinese) in messages.CATALOGUE.items():
         assert fields(english) == fields(chinese), key
         assert chinese != english, key

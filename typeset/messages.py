@@ -28,7 +28,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "where.body_block": ("body, block {number}", "正文第 {number} 段"),
     "where.block_run_in": ("body, block {number}, run-in head",
                            "正文第 {number} 段的段首小标题"),
-    "where.page": ("page {number}", "第 {number} 版"),
 
     # Reading text files.
     "text.not_utf8": ("line {line}: not UTF-8 text (byte 0x{byte:02X}); save the file as "
