@@ -133,6 +133,7 @@ def test_case03_control_characters_from_escapes_are_refused(small_issue, tmp_pat
 @pytest.mark.parametrize("body, expected", [
     ('![x](file:///etc/passwd "摄")\n', "line 9: must be a path inside the issue folder, not a URL"),
     ("正文[x](javascript:alert(1))正文。\n", "a link is not supported"),
+    ("![x](javascript:alert(1).jpg)\n", "not a URL: javascript:alert(1).jpg"),
     ("| 项目 | 数量 |\n|---|---|\n| 小麦 | 3 |\n", "a table is not supported"),
     ("正文~~删去~~正文。\n", "strikethrough is not supported"),
     ("正文[x]。\n\n[x]: http://example.com\n", "line 11: a link reference definition"),

@@ -8,6 +8,7 @@ pass ``context={"root": folder}`` to validation so figures are checked on disk.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
@@ -76,9 +77,14 @@ class Quote(Model):
 Block = Annotated[Paragraph | Subhead | Quote, Field(discriminator="type")]
 
 
+#: A URL's scheme (``file:``, ``data:``, ``javascript:``; a drive letter too).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def check_relative_path(value: str) -> str:
-    """Refuse URLs, absolute paths and ``..``: resources stay inside the issue folder."""
-    if "://" in value or value.startswith(("data:", "file:")):
+    """Refuse URLs (any ``scheme:``, such as ``javascript:``), absolute paths and ``..``:
+    resources stay inside the issue folder."""
+    if "://" in value or _SCHEME.match(value):
         raise ValueError(msg("model.url", value=value))
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or "\\" in value:
