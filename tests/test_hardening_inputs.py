@@ -287,3 +287,13 @@ def test_cmyk_jpeg_prints_as_the_picture(small_issue, tmp_path):
     document.close()
     across = [shot.getpixel((x, shot.height // 2)) for x in range(2, shot.width - 2, 20)]
     assert across == sorted(across) and across[-1] - across[0] > 150
+
+
+def test_case16_ids_may_not_look_like_the_typesetters_own_names(small_issue, tmp_path, capsys):
+    """A continued part is shown as its article ("snow-roads--cont" never reaches a
+    message), so an article of the input may not be called like one."""
+    (small_issue / "articles" / "story.md").rename(small_issue / "articles" / "a--cont.md")
+    issue_yaml = small_issue / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text(encoding="utf-8").replace("id: story",
+                                                                         "id: a--cont"))
+    refused(capsys, small_issue, tmp_path, "a--cont.md", "ids may not hold --")

@@ -102,9 +102,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "model.mapping": ("must be a mapping of fields, not {input}",
                       "应是“字段: 值”的映射，而不是 {input}"),
     "model.identifier": ("must be ASCII letters, digits, - and _ (starting with a letter or "
-                         "digit, no --), not {input}",
-                         "只能由英文字母、数字、- 和 _ 组成（以字母或数字开头，不含 --），"
-                         "而不是 {input}"),
+                         "digit), not {input}",
+                         "只能由英文字母、数字、- 和 _ 组成（以字母或数字开头），而不是 {input}"),
+    "model.id_reserved": ("'{id}': ids may not hold -- (the typesetter names an article's "
+                          "continued part <id>--cont)",
+                          "“{id}”：id 不能含 --（排版程序用 <id>--cont 命名转版部分）"),
     "model.block_type": ("type must be paragraph, subhead or quote",
                          "type 应是 paragraph、subhead 或 quote"),
     "model.invalid": ("value not accepted: {input}", "无效的值：{input}"),
