@@ -4,10 +4,10 @@ A picture that only *opens* may still be unprintable: WeasyPrint reads a JPEG's 
 and embeds its bytes as they are, so a truncated or damaged file prints blank or
 garbled, and a 16-bit grey PNG (Pillow's ``I;16``) goes into the PDF as 8-bit samples,
 which print as noise. So every figure is decoded in full here (Pillow's ``load()``),
-before layout, and a picture that does not decode (empty, not a picture, cut short, its compressed
-data broken) is an input error naming the file, article and field. (A flipped bit in
-a JPEG's compressed data decodes to a slightly wrong block, as in any viewer, and is
-not found.)
+before layout, and a picture that does not decode (empty, not a picture, cut short,
+its compressed data broken) is an input error naming the file, article and field. (A
+flipped bit in a JPEG's compressed data decodes to a slightly wrong block, as in any
+viewer, and is not found.)
 
 What the PDF embeds then comes from :func:`for_print` (the url fetcher serves it in
 place of the file):
