@@ -75,6 +75,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "md.rule": ("a horizontal rule", "分隔线"),
     "md.strikethrough": ("strikethrough", "删除线"),
     "md.reference": ("a link reference definition", "链接引用定义"),
+    "md.no_character": ("{entity}, a reference to no printable character,",
+                        "不代表任何可印字符的字符引用 {entity}"),
     "md.construct": ("this Markdown ({what})", "这种 Markdown 写法（{what}）"),
     "md.unread": ("“{text}”, an image or link Markdown cannot read,",
                   "无法识别的图片或链接“{text}”"),
