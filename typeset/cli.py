@@ -1,21 +1,45 @@
-"""Command line: ``typeset build``, ``typeset layout``, ``typeset schema``, ``typeset export``…"""
+"""Command line: ``typeset-news build``, ``layout``, ``schema``, ``export``…
+
+Installed as ``typeset-news`` (and ``typeset``, which bash and zsh shadow with a builtin).
+What a user sees of a failure is one line: an input error exits 2, an environment error
+(a folder that cannot be written, a full disk, a missing system library) exits 3, a bug
+exits 1 and says so; ``--debug`` adds the traceback. A build stopped by SIGTERM, SIGHUP
+or Ctrl-C leaves the previous outputs and no temporary folder (:mod:`typeset.scratch`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
+import os
 import sys
+import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 
-from typeset import SAMPLE_ISSUE
+from typeset import SAMPLE_ISSUE, scratch
 from typeset.errors import TypesetError
+
+#: Exit statuses: bad input, a machine that cannot do the build (see the module).
+INPUT_ERROR, ENVIRONMENT_ERROR, BUG = 2, 3, 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="typeset", description=__doc__)
+    # --debug is accepted before or after the command: ``SUPPRESS`` keeps a command's
+    # parser from resetting what the main parser read.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback of an error")
+    called = Path(sys.argv[0]).name
+    parser = argparse.ArgumentParser(prog=called if called == "typeset" else "typeset-news",
+                                     description=__doc__.split("\n\n")[0], parents=[debug])
     commands = parser.add_subparsers(dest="command", required=True)
+    add_parser = commands.add_parser
+    commands.add_parser = lambda *a, **k: add_parser(*a, parents=[debug], **k)
 
     build = commands.add_parser("build", help="typeset an issue into PDF and EPUB")
     build.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE,
@@ -36,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="processes that measure and render (default: one per core)")
     build.add_argument("--watch", action="store_true",
                        help="build again whenever a file of the issue changes")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="also say what the build cache gave (entries read, made, "
+                            "found damaged and made again)")
 
     plan = commands.add_parser("layout", help="lay out an issue and print the page plans")
     plan.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE)
@@ -69,11 +96,81 @@ def main(argv: list[str] | None = None) -> int:
     text_import.add_argument("--slug", help="output file name (ASCII)")
 
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        scratch.stop_on_signals()
+    scratch.reclaim()  # what builds killed outright left in the temp dir
     try:
         return COMMANDS[args.command](args)
-    except TypesetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  (one line, never a traceback: see above)
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        message, status = complaint(exc)
+        print(message, file=sys.stderr)
+        return status
+
+
+def complaint(exc: Exception) -> tuple[str, int]:
+    """The line that tells the user what went wrong, and the exit status."""
+    if isinstance(exc, TypesetError):
+        return f"error: {exc}", INPUT_ERROR
+    environment = environment_problem(exc)
+    if environment:
+        return f"error: {environment}", ENVIRONMENT_ERROR
+    return (f"internal error ({type(exc).__name__}: {exc}); this is a bug in typeset: "
+            f"run again with --debug and report what it prints"), BUG
+
+
+#: What to do about a file that cannot be written, by errno.
+REMEDIES = {
+    errno.ENOSPC: "free some space on that disk",
+    errno.EDQUOT: "free some space within your disk quota",
+    errno.EROFS: "it is on a read-only disk: choose a writable folder",
+    errno.EACCES: "you may not write there: choose another folder or fix its permissions",
+    errno.EPERM: "you may not write there: choose another folder or fix its permissions",
+}
+
+
+def environment_problem(exc: BaseException) -> str | None:
+    """What in the environment made ``exc`` (a folder that cannot be written, a full
+    disk, a missing system library), said for the user; None when it is not that."""
+    if isinstance(exc, MemoryError):
+        return "out of memory; close other programs or build with --jobs 1"
+    if not isinstance(exc, OSError):
+        return None
+    if exc.errno is None and "cannot load library" in str(exc):
+        return (f"a system library is missing ({exc}); install Pango as the README's "
+                f"Quick start says")
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    path = exc.filename
+    if path is None:
+        return f"{reason.lower()}"
+    what = _whose(Path(os.fsdecode(path)))
+    remedy = REMEDIES.get(exc.errno, "")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and what.startswith("the cache"):
+        remedy += " (set TYPESET_CACHE_DIR)"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and what.startswith("the out"):
+        remedy += " (-o)"
+    return f"cannot write {what} ({path}): {reason.lower()}" + (f"; {remedy}" if remedy else "")
+
+
+def _whose(path: Path) -> str:
+    """Which of typeset's folders ``path`` is in, for the message."""
+    from typeset import cache
+    absolute = Path(os.path.abspath(path))
+    for place, name in [(cache.folder(""), "the cache folder"),
+                        (Path(tempfile.gettempdir()), "the temporary folder")] + _outputs:
+        place = Path(os.path.abspath(place))
+        if absolute.is_relative_to(place) or (absolute.parent == place.parent and
+                                              absolute.name.startswith(f".{place.name}.")):
+            return name  # (the second: the folder a build writes beside the output)
+    return "a file"
+
+
+#: The output folder of the build under way, for :func:`environment_problem`.
+_outputs: list[tuple[Path, str]] = []
 
 
 def _build(args) -> int:
@@ -87,6 +184,7 @@ def _build(args) -> int:
     jobs = cores() if args.jobs is None else args.jobs
     if jobs < 1:
         raise TypesetError(f"--jobs must be at least 1, not {jobs}")
+    _outputs[:] = [(args.out, "the output folder")]
 
     def once() -> None:
         start = time.perf_counter()
@@ -95,6 +193,11 @@ def _build(args) -> int:
                        preview=args.preview, outline=args.outline_modules, jobs=jobs)
         _report(result, args)
         print(f"built in {time.perf_counter() - start:.1f} s", flush=True)
+        if args.verbose:
+            from typeset.cache import counts
+            print(f"cache: {counts['hit']} entries read, {counts['written']} written, "
+                  f"{counts['discarded']} found damaged, discarded and made again", flush=True)
+            counts.clear()
 
     if not args.watch:
         once()
