@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
 
     export = commands.add_parser("export", help="write an issue as one JSON file")
     export.add_argument("issue", type=Path)
-    export.add_argument("-o", "--out", type=Path, help="JSON file (default: standard output)")
+    export.add_argument("-o", "--out", type=Path,
+                        help="JSON file, with the pictures copied beside it "
+                             "(default: the JSON alone, to standard output)")
 
     diff = commands.add_parser("diff", help="show which pages changed between two proofs")
     diff.add_argument("old", type=Path, help="the earlier PDF")
@@ -258,14 +260,32 @@ def _schema(args) -> int:
 
 
 def _export(args) -> int:
+    """The issue as one JSON file. Written to a file, it takes its pictures along: each
+    is copied beside it at the path the JSON names (``images/…``), so the file builds
+    wherever it is written; to standard output, the JSON alone (its picture paths are
+    those of the issue folder)."""
+    from typeset.cache import write_atomic
     from typeset.readers import read
     from typeset.readers.jsonfile import dump_json
-    text = dump_json(read(args.issue).issue)
-    if args.out:
-        from typeset.cache import write_atomic
-        write_atomic(args.out, text.encode("utf-8"))
-    else:
+    source = read(args.issue)
+    text = dump_json(source.issue)
+    if not args.out:
         sys.stdout.write(text)
+        return 0
+    target = args.out.resolve().parent
+    names = sorted({f.image for a in source.issue.articles for f in a.figures})
+    for name in names:  # (all checked before anything is written)
+        there = target / name
+        if there.exists() and there.read_bytes() != (source.root / name).read_bytes():
+            raise TypesetError(f"a different file is already there (the export would "
+                               f"replace it with {source.root / name}); export to "
+                               f"another folder or remove it", file=there)
+    for name in names:
+        there = target / name
+        if not there.exists():
+            there.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(there, (source.root / name).read_bytes())
+    write_atomic(args.out, text.encode("utf-8"))
     return 0
 
 
