@@ -25,8 +25,9 @@ from typeset import SAMPLE_ISSUE, scratch
 
 @pytest.fixture(scope="module")
 def two_sets(tmp_path_factory):
-    """The sample (A) and the sample with one article edited (B), each built once into a
-    shared cache: {"A": (issue, outputs), "B": (issue, outputs)}, and the cache."""
+    """The sample (A) and the sample with one article edited (B), each built once (into
+    a cache of A's, and one of B's): {"A": (issue, outputs), "B": (issue, outputs),
+    "A-out": A's output folder}, and A's cache."""
     folder = tmp_path_factory.mktemp("sets")
     sets = {}
     for name in "AB":
@@ -36,12 +37,13 @@ def two_sets(tmp_path_factory):
             article = issue / "articles" / "snow-roads.md"
             text = article.read_text(encoding="utf-8")
             article.write_text(text.replace("。", "，今日又改。", 1), encoding="utf-8")
-        result = run("build", issue, "-o", folder / f"out-{name}", cache=folder / "cache",
-                     temp=folder / "tmp")
+        result = run("build", issue, "-o", folder / f"out-{name}",
+                     cache=folder / f"cache-{name}", temp=folder / "tmp")
         assert result.returncode == 0, result.stderr
         sets[name] = (issue, files(folder / f"out-{name}"))
+    sets["A-out"] = folder / "out-A"
     assert sets["A"][1]["yuquan-2026-11-27.pdf"] != sets["B"][1]["yuquan-2026-11-27.pdf"]
-    return sets, folder / "cache"
+    return sets, folder / "cache-A"
 
 
 def stop_build(issue: Path, out: Path, cache: Path, temp: Path, number: int,
@@ -69,7 +71,7 @@ def test_a_build_stopped_at_random_leaves_one_whole_set(two_sets, tmp_path, numb
         out, temp = tmp_path / f"out{attempt}", tmp_path / f"tmp{attempt}"
         cache = tmp_path / f"cache{attempt}"
         shutil.copytree(shared_cache, cache)  # warm for A only: B measures and renders
-        assert run("build", old_issue, "-o", out, cache=cache, temp=temp).returncode == 0
+        shutil.copytree(sets["A-out"], out)  # as the build of A left it
         build = stop_build(new_issue, out, cache, temp, number, chance.uniform(0.3, 1.8))
         stopped.append(build.returncode != 0)
         assert files(out) in (old, new), f"a mixed set after {number!r}"
