@@ -159,12 +159,13 @@ def environment_problem(exc: BaseException) -> str | None:
 
 
 def _whose(path: Path) -> str:
-    """Which of typeset's folders ``path`` is in, for the message."""
+    """Which of typeset's folders ``path`` is in (the innermost), for the message."""
     from typeset import cache
     absolute = Path(os.path.abspath(path))
-    for place, name in [(cache.folder(""), "the cache folder"),
-                        (Path(tempfile.gettempdir()), "the temporary folder")] + _outputs:
-        place = Path(os.path.abspath(place))
+    places = [(Path(os.path.abspath(place)), name) for place, name in
+              [(cache.folder(""), "the cache folder"),
+               (Path(tempfile.gettempdir()), "the temporary folder")] + _outputs]
+    for place, name in sorted(places, key=lambda p: -len(p[0].parts)):
         if absolute.is_relative_to(place) or (absolute.parent == place.parent and
                                               absolute.name.startswith(f".{place.name}.")):
             return name  # (the second: the folder a build writes beside the output)

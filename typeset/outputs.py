@@ -16,8 +16,9 @@ for the swap (a lock on the folder holding it), so two builds of different issue
 one folder both keep their files.
 
 Where the swap cannot be made (another system, a file system without it, an output
-folder that is a mount point or the current folder), the files are renamed into place
-one by one: each file is still whole, the set no longer is.
+folder that is a mount point or the current folder), the files are written into a
+hidden folder inside the output folder and renamed into place one by one: each file is
+still whole, the set no longer is.
 """
 
 from __future__ import annotations
@@ -38,11 +39,22 @@ def commit(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     """Put ``files`` (name → content) in ``out_dir`` as one set; return their paths."""
     out_dir = Path(os.path.abspath(out_dir))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.typeset-{scratch.tag(os.getpid())}"
+    swap = _can_swap(out_dir)
+    if not swap:
+        out_dir.mkdir(exist_ok=True)  # (the files are written inside: one file system)
+    place = out_dir.parent if swap else out_dir
+    staging = place / f".{out_dir.name}.typeset-{scratch.tag(os.getpid())}"
     try:
-        _commit(out_dir, staging, files)
-    except OSError as exc:
-        if exc.filename is None:  # (a write's ENOSPC names no file: say which folder)
+        os.mkdir(staging)
+        for name, data in files.items():
+            _write(staging / name, data)
+        with _turn(place):
+            _reclaim(out_dir)
+            if not (swap and _swapped(staging, out_dir, set(files))):
+                for name in files:
+                    os.replace(staging / name, out_dir / name)
+    except OSError as exc:  # (name the output folder, not the hidden one beside it)
+        if exc.filename is None or str(staging) in os.fsdecode(exc.filename):
             raise OSError(exc.errno, exc.strerror, str(out_dir)) from exc
         raise
     finally:
@@ -50,16 +62,12 @@ def commit(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     return [out_dir / name for name in files]
 
 
-def _commit(out_dir: Path, staging: Path, files: dict[str, bytes]) -> None:
-    os.mkdir(staging)
-    for name, data in files.items():
-        _write(staging / name, data)
-    with _turn(out_dir.parent):
-        _reclaim(out_dir)
-        if not _swapped(staging, out_dir, set(files)):
-            out_dir.mkdir(exist_ok=True)
-            for name in files:
-                os.replace(staging / name, out_dir / name)
+def _can_swap(out_dir: Path) -> bool:
+    """Whether ``out_dir`` can be swapped for a folder beside it (see the module)."""
+    if _exchange is None or Path.cwd().is_relative_to(out_dir):
+        return False
+    return not out_dir.exists() or (out_dir.is_dir() and not out_dir.is_symlink()
+                                    and not os.path.ismount(out_dir))
 
 
 def _swapped(staging: Path, out_dir: Path, names: set[str]) -> bool:
@@ -67,9 +75,6 @@ def _swapped(staging: Path, out_dir: Path, names: set[str]) -> bool:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return True
-    if (not out_dir.is_dir() or out_dir.is_symlink() or os.path.ismount(out_dir)
-            or Path.cwd().is_relative_to(out_dir) or _exchange is None):
-        return False
     for entry in out_dir.iterdir():
         if entry.name not in names:
             _link(entry, staging / entry.name)
@@ -119,9 +124,10 @@ def _turn(folder: Path):
 
 
 def _reclaim(out_dir: Path) -> None:
-    """Remove what builds into ``out_dir`` that were killed outright left beside it."""
+    """Remove what builds into ``out_dir`` that were killed outright left beside it
+    (or in it, where it could not be swapped)."""
     prefix = f".{out_dir.name}.typeset-"
-    for path in out_dir.parent.glob(f"{prefix}*"):
+    for path in [*out_dir.parent.glob(f"{prefix}*"), *out_dir.glob(f"{prefix}*")]:
         if not scratch.alive(path.name[len(prefix):]):
             shutil.rmtree(path, ignore_errors=True)
 
