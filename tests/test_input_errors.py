@@ -24,20 +24,21 @@ CASES = {
     "unknown field": ("brief-training.md", "kind: brief", "kind: brief\ncolour: red",
                       "article 'brief-training': colour: unknown field"),
     "wrong type": ("brief-training.md", "kind: brief", "kind: brief\nbylines: 42",
-                   "article 'brief-training': bylines: Input should be a valid list"),
+                   "article 'brief-training': bylines: must be a list, not 42"),
     "unknown kind": ("brief-training.md", "kind: brief", "kind: gossip",
-                     "article 'brief-training': kind: Input should be"),
+                     "article 'brief-training': kind: must be one of 'news', 'feature', "
+                     "'commentary', 'photo' or 'brief', not \"gossip\""),
     "empty headline": ("commentary-listen.md", "headline: 多听“炕头话” 办好“身边事”", "headline: ''",
-                       "article 'commentary-listen': headline: String should have at least"),
+                       "article 'commentary-listen': headline: must not be empty"),
     "missing image": ("brief-training.md", "images/brief-training.jpg", "images/nope.jpg",
-                      "figures[0].image: image file not found: images/nope.jpg"),
+                      "figures #1 › image: image file not found: images/nope.jpg"),
     "path escape": ("brief-training.md", "images/brief-training.jpg", "../../etc/passwd",
-                    "figures[0].image: must be a relative path inside the issue folder"),
+                    "figures #1 › image: must be a relative path inside the issue folder"),
     "url": ("brief-training.md", "images/brief-training.jpg", "http://example.com/a.jpg",
-            "figures[0].image: must be a path inside the issue folder, not a URL"),
+            "figures #1 › image: must be a path inside the issue folder, not a URL"),
     "not a picture format": ("brief-training.md", "images/brief-training.jpg",
                              "images/brief-training.gif",
-                             "figures[0].image: images must be JPEG or PNG files"),
+                             "figures #1 › image: images must be JPEG or PNG files"),
     "broken yaml": ("brief-training.md", "kind: brief", "kind: [brief",
                     "brief-training.md: line"),
     "missing glyph": ("brief-training.md", "kind: brief", "kind: brief\ndeck: 𪚥字",
@@ -61,7 +62,7 @@ def test_bad_article_input(case, issue_copy, tmp_path, capsys):
 def test_unknown_page_field_names_issue_yaml(issue_copy, tmp_path, capsys):
     edit(issue_copy / "issue.yaml", "masthead: true", "masthead: true\n    colour: red")
     code, err = run(capsys, "build", issue_copy, "-o", tmp_path / "out")
-    assert code == 2 and "issue.yaml: pages[0].colour: unknown field" in err
+    assert code == 2 and "issue.yaml: pages #1 › colour: unknown field" in err
 
 
 def test_placement_of_unknown_article(issue_copy, tmp_path, capsys):

@@ -34,7 +34,7 @@ def test_subheads_and_run_in_heads_keep_all_their_text():
 
 
 @pytest.mark.parametrize("markdown, what", [
-    ("- 列表项\n", "bullet_list"), ("# 大标题\n", "heading #"), ("<div>x</div>\n", "html_block"),
+    ("- 列表项\n", "a list"), ("# 大标题\n", "heading #"), ("<div>x</div>\n", "raw HTML"),
     ("正文![图](a.jpg)正文\n", "image inside text")])
 def test_unsupported_markdown_is_refused(markdown, what):
     with pytest.raises(TypesetError, match=what):

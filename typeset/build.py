@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from typeset import cache, cjk, collector, fonts, layout, outputs, pipeline, readers
+from typeset import cache, cjk, collector, fonts, images, layout, outputs, pipeline, readers
 from typeset.errors import TypesetError
 from typeset.model import Issue
 from typeset.style import Style, load_style
@@ -85,6 +85,7 @@ def prepare(source: readers.Source, style: Style, jobs: int = 1, *, mode: str = 
     """
     issue = cjk.apply(source.issue)
     fonts.check_coverage(issue, style)
+    images.prepare(issue, source.root, style)
     job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),
               layouts=[], source_issue=source.issue, mode=mode, watermark=watermark,
               embed_fonts=embed_fonts, outline=outline, jobs=jobs)

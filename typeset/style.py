@@ -81,6 +81,9 @@ class Style(BaseModel):
     boxed_kinds: list[str] = []  # article kinds set in a frame (e.g. commentary)
     #: SP-1: room between Han characters and Latin letters or digits, in em (0, 1/8, 1/4).
     latin_spacing_em: float = Field(default=0.0, ge=0, le=0.25)
+    #: The finest a picture is printed, in pixels per inch at its placed size: larger
+    #: pictures are scaled down for print (typeset.images); None keeps them whole.
+    max_ppi: int | None = Field(default=None, ge=72)
 
     @cached_property
     def font_paths(self) -> list[Path]:

@@ -14,16 +14,33 @@ from typing import Annotated, Literal
 from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo,
                       field_validator, model_validator)
 
+from typeset.messages import msg
+from typeset.model.characters import FORBIDDEN, describe
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+#: ASCII letters, digits, - and _; "--" is kept for the typesetter's own names of an
+#: article's pieces (``<id>--cont``, a jump's continued part).
+Identifier = Annotated[str, StringConstraints(
+    pattern=r"^[A-Za-z0-9][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-?$")]
 
 ARTICLE_KINDS = ("news", "feature", "commentary", "photo", "brief")
+#: Kinds whose articles may have no body: a photo story is its picture and caption.
+BODILESS_KINDS = ("photo",)
 
 
 class Model(BaseModel):
     """Strict base: unknown fields are errors, not silently dropped data."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, value):
+        """Refuse control characters in every string (see :mod:`.characters`)."""
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and (found := FORBIDDEN.search(text)):
+                raise ValueError(msg("model.control", **describe(found.group())))
+        return value
 
 
 class Span(Model):
@@ -62,10 +79,10 @@ Block = Annotated[Paragraph | Subhead | Quote, Field(discriminator="type")]
 def check_relative_path(value: str) -> str:
     """Refuse URLs, absolute paths and ``..``: resources stay inside the issue folder."""
     if "://" in value or value.startswith(("data:", "file:")):
-        raise ValueError(f"must be a path inside the issue folder, not a URL: {value}")
+        raise ValueError(msg("model.url", value=value))
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or "\\" in value:
-        raise ValueError(f"must be a relative path inside the issue folder: {value}")
+        raise ValueError(msg("model.relative", value=value))
     return value
 
 
@@ -83,14 +100,14 @@ class Figure(Model):
     def _image_in_folder(cls, value: str, info: ValidationInfo) -> str:
         check_relative_path(value)
         if PurePosixPath(value).suffix.lower() not in (".jpg", ".jpeg", ".png"):
-            raise ValueError(f"images must be JPEG or PNG files: {value}")
+            raise ValueError(msg("model.image_format", value=value))
         root = (info.context or {}).get("root")
         if root is not None:
             target = (Path(root) / value).resolve()
             if not target.is_relative_to(Path(root).resolve()):
-                raise ValueError(f"leaves the issue folder: {value}")
+                raise ValueError(msg("model.leaves_folder", value=value))
             if not target.is_file():
-                raise ValueError(f"image file not found: {value}")
+                raise ValueError(msg("model.image_missing", value=value))
         return value
 
 
@@ -112,7 +129,7 @@ class Article(Model):
     deck: str | None = None  # 副题
     bylines: list[Byline] = []
     dateline: str | None = None  # lead-in such as 本报讯 通讯员X报道：
-    body: list[Block] = []
+    body: list[Block] = Field(default=[], validate_default=True)
     figures: list[Figure] = []
     source: str | None = None  # 来源
 
@@ -121,8 +138,16 @@ class Article(Model):
     def _headline_lines(cls, value: str) -> str:
         lines = [line.strip() for line in value.splitlines()]
         if any(not line for line in lines):
-            raise ValueError("headline has an empty line")
+            raise ValueError(msg("model.headline_empty_line"))
         return "\n".join(lines)
+
+    @field_validator("body")
+    @classmethod
+    def _has_body(cls, value: list, info: ValidationInfo) -> list:
+        """An empty body would print the dateline (本报讯 …报道：) followed by nothing."""
+        if not value and info.data.get("kind", "news") not in BODILESS_KINDS:
+            raise ValueError(msg("model.empty_body", allowed=", ".join(BODILESS_KINDS)))
+        return value
 
     @property
     def headline_lines(self) -> list[str]:
@@ -180,11 +205,11 @@ class Placement(Model):
     @model_validator(mode="after")
     def _pinned_whole(self) -> Placement:
         if (self.column is None) != (self.span is None):
-            raise ValueError(f"article '{self.id}': column and span go together")
+            raise ValueError(msg("model.column_span", id=self.id))
         if self.column is None and (self.top is not None or self.height is not None):
-            raise ValueError(f"article '{self.id}': top and height need column and span")
+            raise ValueError(msg("model.top_needs_pin", id=self.id))
         if self.min_span and self.max_span and self.min_span > self.max_span:
-            raise ValueError(f"article '{self.id}': min_span is larger than max_span")
+            raise ValueError(msg("model.min_max_span", id=self.id))
         return self
 
     @property
@@ -223,26 +248,28 @@ class Issue(Model):
         seen: set[str] = set()
         for index, article in enumerate(self.articles):
             if article.id in seen:
-                raise ValueError(f"articles[{index}].id: duplicate article id '{article.id}'")
+                raise ValueError(msg("model.duplicate_id", id=article.id))
             seen.add(article.id)
         numbers = [page.number for page in self.pages]
         if len(set(numbers)) != len(numbers):
-            raise ValueError("pages: page numbers repeat")
+            raise ValueError(msg("model.pages_repeat"))
         placed: set[str] = set()
         for page in self.pages:
             for placement in page.articles:
                 if placement.id not in seen:
-                    raise ValueError(f"page {page.number}: no article with id '{placement.id}'")
+                    raise ValueError(msg("model.no_such_article", page=page.number,
+                                         id=placement.id))
                 if placement.id in placed:
-                    raise ValueError(f"page {page.number}: article '{placement.id}' is placed twice")
+                    raise ValueError(msg("model.placed_twice", page=page.number,
+                                         id=placement.id))
                 placed.add(placement.id)
                 if placement.jump_to is not None and placement.jump_to not in numbers[
                         numbers.index(page.number) + 1:]:
-                    raise ValueError(f"page {page.number}: article '{placement.id}' jumps to "
-                                     f"page {placement.jump_to}, which is not a later page")
+                    raise ValueError(msg("model.jump_not_later", page=page.number,
+                                         id=placement.id, to=placement.jump_to))
         unplaced = [a.id for a in self.articles if a.id not in placed]
         if unplaced:
-            raise ValueError(f"articles on no page: {', '.join(unplaced)}")
+            raise ValueError(msg("model.unplaced", ids=", ".join(unplaced)))
         return self
 
     def article(self, article_id: str) -> Article:

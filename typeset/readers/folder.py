@@ -14,9 +14,11 @@ import yaml
 from pydantic import ValidationError
 
 from typeset.errors import TypesetError
+from typeset.messages import msg
 from typeset.model import Article, Issue
 from typeset.readers import Source, raise_validation
-from typeset.readers.markdown import parse_body
+from typeset.readers.markdown import parse_body, source_lines
+from typeset.readers.text import read_text
 
 
 def read_folder(folder: Path) -> Source:
@@ -24,13 +26,12 @@ def read_folder(folder: Path) -> Source:
     folder = folder.resolve()
     issue_file = folder / "issue.yaml"
     if not issue_file.is_file():
-        raise TypesetError("no issue.yaml in the issue folder", file=folder)
-    meta = load_yaml(issue_file.read_text(encoding="utf-8"), issue_file)
+        raise TypesetError(msg("text.no_issue_yaml"), file=folder)
+    meta = load_yaml(read_text(issue_file), issue_file)
     if not isinstance(meta, dict):
-        raise TypesetError("expected a mapping of issue fields", file=issue_file)
+        raise TypesetError(msg("text.issue_mapping"), file=issue_file)
     if "articles" in meta:
-        raise TypesetError("unknown field (articles are files in articles/)",
-                           file=issue_file, field="articles")
+        raise TypesetError(msg("text.articles_in_yaml"), file=issue_file, field="articles")
 
     articles = [read_article(path, folder)
                 for path in sorted((folder / "articles").glob("*.md"))]
@@ -44,42 +45,46 @@ def read_folder(folder: Path) -> Source:
 
 def read_article(path: Path, root: Path) -> Article:
     """Read one article file: front matter fields plus the Markdown body."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     front, body, body_line = split_front_matter(text, path)
     article_id = path.stem
     if "id" in front and front["id"] != article_id:
-        raise TypesetError(f"id '{front['id']}' differs from the file name",
-                           file=path, article=article_id, field="id")
+        raise TypesetError(msg("text.id_differs", id=front["id"]), file=path, article=article_id, field="id")
     if "body" in front:
-        raise TypesetError("unknown field (the body is the Markdown after the front matter)",
-                           file=path, article=article_id, field="body")
+        raise TypesetError(msg("text.body_in_front"), file=path, article=article_id, field="body")
     try:
         blocks, figures = parse_body(body, line_offset=body_line)
     except TypesetError as exc:
-        raise TypesetError(exc.message, file=path, article=article_id, field=exc.field) from None
+        raise TypesetError(exc.message, file=path, article=article_id, field=exc.field,
+                           line=exc.line) from None
     data = {**front, "id": article_id, "body": blocks}
+    front_figures = list(front.get("figures") or []) if isinstance(front.get("figures"),
+                                                                   list) else []
     if figures:
-        data["figures"] = list(front.get("figures") or []) + figures
+        data["figures"] = front_figures + figures
     try:
         return Article.model_validate(data, context={"root": root})
     except ValidationError as exc:
-        raise_validation(exc, file=path, article=article_id)
+        block_lines, figure_lines = source_lines(body, line_offset=body_line)
+        lines = {("body", i): line for i, line in enumerate(block_lines)}
+        lines |= {("figures", len(front_figures) + i): line
+                  for i, line in enumerate(figure_lines)}
+        raise_validation(exc, file=path, article=article_id, lines=lines)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     """Return (front matter, body, line number where the body starts)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise TypesetError("an article file starts with YAML front matter between --- lines",
-                           file=path)
+        raise TypesetError(msg("text.no_front_matter"), file=path)
     for end, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
             break
     else:
-        raise TypesetError("front matter is not closed by a --- line", file=path)
+        raise TypesetError(msg("text.front_not_closed"), file=path)
     front = load_yaml("".join(lines[1:end]), path, line_offset=1)
     if not isinstance(front, dict):
-        raise TypesetError("front matter must be a mapping of fields", file=path)
+        raise TypesetError(msg("text.front_mapping"), file=path)
     return front, "".join(lines[end + 1:]), end + 1
 
 
@@ -89,9 +94,9 @@ def load_yaml(text: str, path: Path, line_offset: int = 0):
         return copy.deepcopy(_parsed(text))  # (a copy: callers may change it)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1 + line_offset}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise TypesetError(f"{where}broken YAML: {problem}", file=path) from None
+        raise TypesetError(msg("text.broken_yaml", problem=problem), file=path,
+                           line=mark.line + 1 + line_offset if mark else None) from None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -8,18 +8,21 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from typeset.errors import TypesetError
+from typeset.messages import msg
 from typeset.model import Issue
 from typeset.readers import Source, raise_validation
+from typeset.readers.text import read_text
 
 
 def read_json(path: Path) -> Source:
     """Read an issue from one JSON file; image paths resolve against its folder."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise TypesetError(f"line {exc.lineno}: broken JSON: {exc.msg}", file=path) from None
+        raise TypesetError(msg("text.broken_json", problem=exc.msg), file=path,
+                           line=exc.lineno) from None
     if not isinstance(data, dict):
-        raise TypesetError("expected a JSON object with the issue's fields", file=path)
+        raise TypesetError(msg("text.json_object"), file=path)
     ids = [a.get("id", f"#{i}") if isinstance(a, dict) else f"#{i}"
            for i, a in enumerate(data.get("articles") or [])]
     root = path.resolve().parent

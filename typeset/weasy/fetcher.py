@@ -4,6 +4,9 @@ The renderer must never reach the network or read outside the issue folder, styl
 and fonts/ (an article could otherwise embed /etc/passwd or leak a request). WeasyPrint
 swallows ordinary fetch errors and only warns; raising a FatalURLFetchingError subclass
 stops the render, so a refused resource is a build error, not a missing picture.
+
+Pictures are served as :func:`typeset.images.for_print` prepared them (decoded, in a
+mode the PDF shows correctly, no larger than print needs), not as the files are.
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from typeset import images
+
+#: File suffixes of pictures (the model allows no others for figures).
+PICTURES = (".jpg", ".jpeg", ".png")
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -37,6 +45,10 @@ class SafeFetcher(URLFetcher):
                              "fonts/")
         if not path.is_file():
             raise RefusedURL(f"file not found: {path}")
+        if path.suffix.lower() in PICTURES and (data := images.for_print(path)) is not None:
+            # WeasyPrint reads a picture again from the file its response names (a
+            # ``file:`` URL): a prepared picture is answered under a name that is none.
+            return URLFetcherResponse(f"prepared:{url}", data, headers={})
         return URLFetcherResponse(url, path.read_bytes(), headers={})
 
 

@@ -75,7 +75,7 @@ def write(job: Job) -> bytes:
         for index, placement in enumerate(page.articles):
             article = issue.article(placement.id)
             for figure in article.figures:
-                photos.setdefault(figure.image, f"media/{figure.image}")
+                photos.setdefault(figure.image, images.book_name(figure.image))
             name = f"articles/{article.id}.xhtml"
             articles[name] = html.epub_article(issue, article, page.number, style,
                                                lambda path: f"../{photos[path]}",
