@@ -53,6 +53,7 @@ def test_read_only_output_folder(small_issue, tmp_path):
     assert result.returncode == 3
     line = one_line(result.stderr)
     assert "cannot write the output folder" in line and "read-only" in line, line
+    assert "(-o)" in line
 
 
 @needs_mounts
@@ -100,6 +101,7 @@ def test_debug_shows_the_traceback(small_issue, tmp_path):
 
 def test_every_failure_is_one_line_with_its_status(small_issue, tmp_path, capsys,
                                                    monkeypatch):
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     def fail_with(exc):
         def build(*args, **kwargs):
             raise exc
@@ -114,7 +116,12 @@ def test_every_failure_is_one_line_with_its_status(small_issue, tmp_path, capsys
     assert status == 3 and "system library is missing" in line
     status, line = fail_with(ZeroDivisionError("division by zero"))
     assert status == 1 and "bug" in line and "--debug" in line
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    status, line = fail_with(OSError(errno.EROFS, "Read-only file system",
+                                     str(tmp_path / "out")))
+    assert status == 3 and line.startswith("错误：无法写入输出文件夹") and "只读" in line
     monkeypatch.undo()
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     assert cli.main(["build", str(tmp_path / "nothing-here"), "-o", str(tmp_path)]) == 2
     one_line(capsys.readouterr().err)
 

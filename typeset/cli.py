@@ -23,6 +23,7 @@ from pathlib import Path
 
 from typeset import SAMPLE_ISSUE, scratch
 from typeset.errors import TypesetError
+from typeset.messages import msg
 
 #: Exit statuses: bad input, a machine that cannot do the build (see the module).
 INPUT_ERROR, ENVIRONMENT_ERROR, BUG = 2, 3, 1
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        print(msg("cli.stopped"), file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001  (one line, never a traceback: see above)
         if getattr(args, "debug", False):
@@ -117,59 +118,51 @@ def main(argv: list[str] | None = None) -> int:
 def complaint(exc: Exception) -> tuple[str, int]:
     """The line that tells the user what went wrong, and the exit status."""
     if isinstance(exc, TypesetError):
-        return f"error: {exc}", INPUT_ERROR
+        return msg("cli.error", message=exc), INPUT_ERROR
     environment = environment_problem(exc)
     if environment:
-        return f"error: {environment}", ENVIRONMENT_ERROR
-    return (f"internal error ({type(exc).__name__}: {exc}); this is a bug in typeset: "
-            f"run again with --debug and report what it prints"), BUG
+        return msg("cli.error", message=environment), ENVIRONMENT_ERROR
+    return msg("cli.bug", detail=f"{type(exc).__name__}: {exc}"), BUG
 
 
-#: What to do about a file that cannot be written, by errno.
-REMEDIES = {
-    errno.ENOSPC: "free some space on that disk",
-    errno.EDQUOT: "free some space within your disk quota",
-    errno.EROFS: "it is on a read-only disk: choose a writable folder",
-    errno.EACCES: "you may not write there: choose another folder or fix its permissions",
-    errno.EPERM: "you may not write there: choose another folder or fix its permissions",
-}
+#: What keeps a file from being written, and what to do about it, by errno.
+REASONS = {errno.ENOSPC: "env.no_space", errno.EDQUOT: "env.quota",
+           errno.EROFS: "env.read_only", errno.EACCES: "env.permission",
+           errno.EPERM: "env.permission", errno.ENOTDIR: "env.not_folder"}
 
 
 def environment_problem(exc: BaseException) -> str | None:
     """What in the environment made ``exc`` (a folder that cannot be written, a full
     disk, a missing system library), said for the user; None when it is not that."""
     if isinstance(exc, MemoryError):
-        return "out of memory; close other programs or build with --jobs 1"
+        return msg("env.memory")
     if not isinstance(exc, OSError):
         return None
     if exc.errno is None and "cannot load library" in str(exc):
-        return (f"a system library is missing ({exc}); install Pango as the README's "
-                f"Quick start says")
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
-    path = exc.filename
-    if path is None:
-        return f"{reason.lower()}"
-    what = _whose(Path(os.fsdecode(path)))
-    remedy = REMEDIES.get(exc.errno, "")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and what.startswith("the cache"):
-        remedy += " (set TYPESET_CACHE_DIR)"
-    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and what.startswith("the out"):
-        remedy += " (-o)"
-    return f"cannot write {what} ({path}): {reason.lower()}" + (f"; {remedy}" if remedy else "")
+        return msg("env.library", detail=exc)
+    reason = msg(REASONS[exc.errno]) if exc.errno in REASONS else \
+        (os.strerror(exc.errno) if exc.errno else str(exc))
+    if exc.filename is None:
+        return reason
+    what = _whose(Path(os.fsdecode(exc.filename)))
+    hint = {"env.cache": "env.hint_cache", "env.output": "env.hint_output"}.get(what)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and hint:
+        reason += msg(hint)
+    return msg("env.cannot_write", what=msg(what), path=os.fsdecode(exc.filename),
+               reason=reason)
 
 
 def _whose(path: Path) -> str:
-    """Which of typeset's folders ``path`` is in (the innermost), for the message."""
+    """Which of typeset's folders ``path`` is in (the innermost), as a message key."""
     from typeset import cache
     absolute = Path(os.path.abspath(path))
-    places = [(Path(os.path.abspath(place)), name) for place, name in
-              [(cache.folder(""), "the cache folder"),
-               (Path(tempfile.gettempdir()), "the temporary folder")] + _outputs]
-    for place, name in sorted(places, key=lambda p: -len(p[0].parts)):
-        if absolute.is_relative_to(place) or (absolute.parent == place.parent and
-                                              absolute.name.startswith(f".{place.name}.")):
-            return name  # (the second: the folder a build writes beside the output)
-    return "a file"
+    places = [(Path(os.path.abspath(place)), key) for place, key in
+              [(cache.folder(""), "env.cache"),
+               (Path(tempfile.gettempdir()), "env.temporary")] + _outputs]
+    for place, key in sorted(places, key=lambda p: -len(p[0].parts)):
+        if absolute.is_relative_to(place):
+            return key
+    return "env.file"
 
 
 #: The output folder of the build under way, for :func:`environment_problem`.
@@ -187,7 +180,7 @@ def _build(args) -> int:
     jobs = cores() if args.jobs is None else args.jobs
     if jobs < 1:
         raise TypesetError(f"--jobs must be at least 1, not {jobs}")
-    _outputs[:] = [(args.out, "the output folder")]
+    _outputs[:] = [(args.out, "env.output")]
 
     def once() -> None:
         start = time.perf_counter()
@@ -198,8 +191,8 @@ def _build(args) -> int:
         print(f"built in {time.perf_counter() - start:.1f} s", flush=True)
         if args.verbose:
             from typeset.cache import counts
-            print(f"cache: {counts['hit']} entries read, {counts['written']} written, "
-                  f"{counts['discarded']} found damaged, discarded and made again", flush=True)
+            print(msg("cli.cache_report", hit=counts["hit"], written=counts["written"],
+                      discarded=counts["discarded"]), flush=True)
             counts.clear()
 
     if not args.watch:
@@ -278,9 +271,7 @@ def _export(args) -> int:
     for name in names:  # (all checked before anything is written)
         there = target / name
         if there.exists() and there.read_bytes() != (source.root / name).read_bytes():
-            raise TypesetError(f"a different file is already there (the export would "
-                               f"replace it with {source.root / name}); export to "
-                               f"another folder or remove it", file=there)
+            raise TypesetError(msg("export.exists", source=source.root / name), file=there)
     for name in names:
         there = target / name
         if not there.exists():
