@@ -146,3 +146,10 @@ def test_an_unwritable_output_keeps_nothing_half_written(small_issue, tmp_path):
     assert result.returncode == 3
     assert "cannot write" in one_line(result.stderr)
     assert files(tmp_path) == {"file": b"not a folder"}
+
+
+def test_checking_a_file_that_is_no_pdf_is_an_input_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.7\n" + b"\0" * 100)
+    assert cli.main(["check", str(tmp_path / "junk.pdf")]) == 2
+    assert "cannot read as PDF" in one_line(capsys.readouterr().err)

@@ -236,7 +236,13 @@ def _check(args) -> int:
     from typeset.check import check
     if not args.pdf.is_file():
         raise TypesetError("no such PDF file", file=args.pdf)
-    report = check(args.pdf)
+    import pikepdf
+    import pypdfium2
+    try:
+        report = check(args.pdf)
+    except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:  # not a PDF, or a broken one
+        detail = str(exc).split(">: ", 1)[-1]  # (pikepdf names its in-memory stream)
+        raise TypesetError(msg("cli.not_pdf", detail=detail), file=args.pdf) from None
     print(report.summary())
     return 0 if report.ok else 1
 

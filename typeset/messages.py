@@ -155,6 +155,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                 "内部错误（{detail}）：这是 typeset 的缺陷；请加 --debug 再运行一次，"
                 "并报告它打印的内容"),
     "cli.stopped": ("stopped", "已停止"),
+    "cli.not_pdf": ("cannot read as PDF ({detail})", "无法作为 PDF 读取（{detail}）"),
     "cli.cache_report": ("cache: {hit} entries read, {written} written, {discarded} found "
                          "damaged, discarded and made again",
                          "缓存：读取 {hit} 项，写入 {written} 项，{discarded} 项已损坏，"
