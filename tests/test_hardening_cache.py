@@ -76,6 +76,29 @@ def test_a_flipped_byte_in_a_cache_entry_changes_nothing_but_the_count(clean, tm
     assert files(tmp_path / "again") == expected
 
 
+def test_a_flipped_byte_in_fontconfigs_cache_changes_nothing(clean, tmp_path):
+    """fontconfig keeps its own cache of the fonts/ folder, beside the configuration
+    that shuts out system fonts (:mod:`typeset.weasy.fontconfig`): typeset does not
+    check it, fontconfig does (and the fonts set come from @font-face rules)."""
+    cache_dir, expected = clean
+    temp = tmp_path / "tmp"
+    shutil.copytree(cache_dir.parent / "tmp", temp)
+    entries = sorted(temp.glob("typeset-fontconfig-*/cache/*.cache-*"))
+    assert entries
+    chance = random.Random(4)
+    for path in entries:
+        data = bytearray(path.read_bytes())
+        for _ in range(8):
+            data[chance.randrange(len(data))] ^= 1 << chance.randrange(8)
+        status = path.stat()
+        path.write_bytes(bytes(data))
+        os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))  # (not seen as stale)
+    result = run("build", SAMPLE_ISSUE, "-o", tmp_path / "out", cache=tmp_path / "cache",
+                 temp=temp)
+    assert result.returncode == 0, result.stderr
+    assert files(tmp_path / "out") == expected
+
+
 def test_plans_are_json_and_no_code_reads_pickles(clean):
     cache_dir, _ = clean
     for path in (cache_dir / "plans").glob("*/*"):
