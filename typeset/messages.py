@@ -165,7 +165,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "env.output": ("the output folder", "输出文件夹"),
     "env.cache": ("the cache folder", "缓存文件夹"),
     "env.temporary": ("the temporary folder", "临时文件夹"),
-    "env.file": ("a file", "文件"),
+    "env.cannot_open": ("cannot open {path}: {reason}", "无法打开 {path}：{reason}"),
     "env.no_space": ("no space left on the disk; free some space on it",
                      "磁盘空间已满；请清理出一些空间"),
     "env.quota": ("disk quota exceeded; free some space within your quota",
