@@ -64,3 +64,13 @@ def small_issue(tmp_path) -> Path:
         "---\nheadline: 测试标题\nfigures:\n  - {image: images/p.jpg, caption: 图片说明, "
         "credit: 张三摄}\n---\n\n第一段正文，“引号”和《书名》。\n", encoding="utf-8")
     return folder
+
+
+# Property-based fuzzing (tests/test_fuzz_inputs.py): `--hypothesis-profile=long` for a
+# deep run; the default profile keeps each test to its short budget.
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # the test extra is not installed: only the fuzzing tests need it
+    pass
+else:
+    _hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)

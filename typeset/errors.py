@@ -72,6 +72,7 @@ def shown_field(field: str) -> str:
     for name, index in steps:
         if index is None:
             parts.append(name)
-        elif parts:
-            parts[-1] = msg("where.entry", name=parts[-1], number=index + 1)
+        else:  # a list entry, counted from 1 (a key that is a number, alone)
+            number = msg("where.entry", name=parts[-1] if parts else "", number=index + 1)
+            parts[-1:] = [number.strip()]
     return " › ".join(parts)

@@ -15,6 +15,7 @@ import uharfbuzz as hb
 
 from typeset import cache
 from typeset.errors import TypesetError
+from typeset.messages import msg
 from typeset.model import Issue
 from typeset.style import Style
 
@@ -66,8 +67,8 @@ def check_coverage(issue: Issue, style: Style) -> None:
         for char in text:
             if ord(char) not in have and not _invisible(char):
                 name = unicodedata.name(char, "unnamed")
-                raise TypesetError(f"character '{char}' (U+{ord(char):04X} {name}) is in no "
-                                   "bundled font", article=article_id, field=field)
+                raise TypesetError(msg("fonts.no_glyph", char=char, code=f"U+{ord(char):04X}",
+                                       name=name), article=article_id, field=field)
 
 
 def _invisible(char: str) -> bool:

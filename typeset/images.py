@@ -4,10 +4,10 @@ A picture that only *opens* may still be unprintable: WeasyPrint reads a JPEG's 
 and embeds its bytes as they are, so a truncated or damaged file prints blank or
 garbled, and a 16-bit grey PNG (Pillow's ``I;16``) goes into the PDF as 8-bit samples,
 which print as noise. So every figure is decoded in full here (Pillow's ``load()``),
-before layout, and a picture that does not decode (empty, not a picture, cut short, its compressed
-data broken) is an input error naming the file, article and field. (A flipped bit in
-a JPEG's compressed data decodes to a slightly wrong block, as in any viewer, and is
-not found.)
+before layout, and a picture that does not decode (empty, not a picture, cut short,
+its compressed data broken) is an input error naming the file, article and field. (A
+flipped bit in a JPEG's compressed data decodes to a slightly wrong block, as in any
+viewer, and is not found.)
 
 What the PDF embeds then comes from :func:`for_print` (the url fetcher serves it in
 place of the file):
@@ -21,15 +21,15 @@ place of the file):
 
 The placed size is known only after layout, but pictures are prepared before it, once
 per build and before worker processes fork, so that the layers rendered apart and the
-measuring sheets all read the same bytes, and a page's cache key (the picture file's
-digest) still says what it shows. The size prepared for is therefore the largest the
-layout may give the figure: at the widest span the planner may choose for its article
-(:func:`typeset.layout.spans`), as tall as copyfit may open it
-(:func:`typeset.layout.variant`), cropped to that box (``object-fit: cover``). For a
-4:3 photo in a module three columns wide that is about 2200 px at 300 ppi, across the
-whole broadsheet about 6000 px: a 12000 × 9000 camera file is cut to that, a 1200 px
-one is untouched. Preparing after layout would save a little more for the page at
-hand, at the price of a second decode in every process that renders a page.
+measuring sheets all read the same bytes. The size prepared for is therefore the largest
+the grid may give the figure: as wide as any span up to the whole type area, as tall as
+copyfit may open it (:func:`typeset.layout.variant`), cropped to that box
+(``object-fit: cover``). It depends on the picture, the style and the article's figures
+alone, not on where the planner puts the article: a rendered page is cached under its
+HTML and its pictures' files, and the bytes it holds must not depend on the placement
+of an earlier build. At 300 ppi that is about 6000 px for a 4:3 photo on a broadsheet,
+so a 12000 × 9000 camera file is halved and a 1200 px one is untouched; a photo set
+three columns wide then prints at about 1100 ppi, which costs file size, not quality.
 Encoding at fixed settings makes the same picture give the same bytes on every build.
 The archive's attachment keeps the file as supplied (:func:`typeset.writers.pdf.archive`).
 """
@@ -48,7 +48,7 @@ from PIL import Image, ImageFile, ImageOps
 from typeset import cache
 from typeset.errors import TypesetError
 from typeset.messages import msg
-from typeset.model import Article, Issue, Placement
+from typeset.model import Article, Issue
 from typeset.readers import field_path
 from typeset.style import Style
 
@@ -86,7 +86,6 @@ def prepare(issue: Issue, root: Path, style: Style) -> None:
     """Decode every figure of ``issue`` (an input error if one does not) and prepare it
     for print at the largest size the layout may place it (see the module's notes)."""
     _targets.clear()
-    placements = {p.id: p for page in issue.pages for p in page.articles}
     for article in issue.articles:
         for index, figure in enumerate(article.figures):
             path = root / figure.image
@@ -95,7 +94,7 @@ def prepare(issue: Issue, root: Path, style: Style) -> None:
             except TypesetError as exc:
                 raise TypesetError(exc.message, article=article.id,
                                    field=field_path(("figures", index, "image"))) from None
-            target = largest_placement(picture.size, article, placements[article.id], style)
+            target = largest_placement(picture.size, article, style)
             resolved = path.resolve()
             _targets[resolved] = _largest(_targets.get(resolved), target)
     for path, target in _targets.items():
@@ -105,14 +104,28 @@ def prepare(issue: Issue, root: Path, style: Style) -> None:
 def decode(path: Path, name: str | None = None) -> Picture:
     """Open and fully decode the picture at ``path``; a TypesetError naming it (as
     ``name``, its path in the issue folder) if it is not a whole JPEG or PNG."""
-    return _decoded(path, name or str(path))
+    name = name or str(path)
+    try:
+        stamp = cache.stamp(path)
+    except OSError:
+        raise TypesetError(msg("model.image_missing", value=name)) from None
+    found = _decoded(path, stamp)
+    if isinstance(found, Picture):
+        return found
+    key, values = found
+    raise TypesetError(msg(key, value=name, **values))
 
 
 @functools.lru_cache(maxsize=256)
-def _decode_stamped(path: Path, _stamp, name: str) -> Picture:
-    with _opened(path, name) as image:
+def _decoded(path: Path, _stamp) -> Picture | tuple[str, dict]:
+    """:func:`decode` for one version of a file (decoding a camera's photo takes a
+    quarter of a second; ``--watch`` asks on every save): the picture, or the message
+    key and values of what is wrong with it."""
+    with _opened(path) as image:
+        if isinstance(image, tuple):
+            return image
         if image.format not in FORMATS:
-            raise TypesetError(msg("image.format", value=name, actual=image.format))
+            return "image.format", {"actual": image.format}
         width, height = image.size
         if image.format in ("JPEG", "MPO"):
             # Decoding at 1/8 scale still reads every byte of the compressed data (a cut
@@ -124,49 +137,42 @@ def _decode_stamped(path: Path, _stamp, name: str) -> Picture:
         try:
             image.load()
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-            raise TypesetError(msg("image.damaged", value=name, detail=_detail(exc))) \
-                from None
+            return "image.damaged", {"detail": _detail(exc)}
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient
         if image.format in ("JPEG", "MPO") and (broken := jpeg_damage(path.read_bytes())):
-            raise TypesetError(msg("image.damaged", value=name, detail=broken))
+            return "image.damaged", {"detail": broken}
         turned = image.getexif().get(ORIENTATION, 1) not in (1, None)
         return Picture((width, height), FORMATS[image.format], image.mode, turned)
 
 
-def _decoded(path: Path, name: str) -> Picture:
-    try:
-        stamp = cache.stamp(path)
-    except OSError:
-        raise TypesetError(msg("model.image_missing", value=name)) from None
-    return _decode_stamped(path, stamp, name)
-
-
 class _opened:
-    """``Image.open`` as a context, its errors said in the editor's words."""
+    """``Image.open`` as a context: the open picture, or the message key and values
+    saying why it does not open (Pillow's decompression-bomb warning silenced: the size
+    is checked against :data:`LIMIT_PIXELS` here)."""
 
-    def __init__(self, path: Path, name: str):
-        self.path, self.name = path, name
+    def __init__(self, path: Path):
+        self.path, self.image = path, None
 
-    def __enter__(self) -> Image.Image:
+    def __enter__(self) -> Image.Image | tuple[str, dict]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             try:
                 self.image = Image.open(self.path)
             except Image.DecompressionBombError:
-                self.image = None
+                return "image.too_large", {"width": "?", "height": "?",
+                                           "limit": LIMIT_PIXELS // 1_000_000}
             except (OSError, SyntaxError, ValueError):
-                raise TypesetError(msg("image.unreadable", value=self.name)) from None
-        if self.image is None or self.image.width * self.image.height > LIMIT_PIXELS:
-            width, height = self.image.size if self.image else ("?", "?")
-            if self.image is not None:
-                self.image.close()
-            raise TypesetError(msg("image.too_large", value=self.name, width=width,
-                                   height=height, limit=LIMIT_PIXELS // 1_000_000))
+                return "image.unreadable", {}
+        width, height = self.image.size
+        if width * height > LIMIT_PIXELS:
+            return "image.too_large", {"width": width, "height": height,
+                                       "limit": LIMIT_PIXELS // 1_000_000}
         return self.image
 
     def __exit__(self, *exc) -> None:
-        self.image.close()
+        if self.image is not None:
+            self.image.close()
 
 
 #: Markers that may follow a scan's data in a JPEG (more tables and scans, restart
@@ -221,20 +227,18 @@ def _detail(exc: Exception) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def largest_placement(size: tuple[int, int], article: Article, placement: Placement,
-                      style: Style) -> tuple[int, int]:
+def largest_placement(size: tuple[int, int], article: Article, style: Style) -> tuple[int, int]:
     """Pixels a picture of ``size`` needs at the style's ``max_ppi`` in the largest box
-    the layout may give it: at the widest span the planner may choose for the article
-    (its pin, or its candidates as the page's lead, the widest), opened as far as
-    copyfit may open it, cropped to cover. Its own size when the style sets no
-    ``max_ppi`` or the picture is no larger than that."""
-    from typeset.layout import spans, variant
+    the grid may give it: any span up to the whole type area, opened as far as copyfit
+    may open it, cropped to cover. Its own size when the style sets no ``max_ppi`` or
+    the picture is no larger than that."""
+    from typeset.layout import variant
     if style.max_ppi is None:
         return size
     width, height = size
     grid = style.grid
     needed_pt = 0.0
-    for span in spans(article, placement, True, grid):
+    for span in range(1, grid.columns + 1):
         box_width = grid.width_pt(span)
         lines = max(1, round(box_width * height / width / grid.line_pt))
         lines += variant(article, span, 0.0, grid).grow
@@ -266,11 +270,12 @@ def _prepared(path: Path, _stamp, target: tuple[int, int]) -> bytes | None:
     if (picture.mode in EMBEDDED_AS_IS[picture.format] and not picture.turned
             and target[0] >= picture.size[0]):
         return None
-    with _opened(path, str(path)) as image:
+    with _opened(path) as image:
         if picture.format == "JPEG" and target[0] < picture.size[0]:
             image.draft(image.mode, target)  # decode no larger than needed
-        image = ImageOps.exif_transpose(image)
-        image = eight_bit(image)
+        image = eight_bit(ImageOps.exif_transpose(image))
+        if picture.turned and (image.width > image.height) != (target[0] > target[1]):
+            target = target[::-1]  # turned a quarter: the target was the file's way up
         if target[0] < image.width:
             image = image.resize(target, Image.Resampling.LANCZOS)
         out = io.BytesIO()

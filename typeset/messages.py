@@ -28,7 +28,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "where.body_block": ("body, block {number}", "正文第 {number} 段"),
     "where.block_run_in": ("body, block {number}, run-in head",
                            "正文第 {number} 段的段首小标题"),
-    "where.page": ("page {number}", "第 {number} 版"),
 
     # Reading text files.
     "text.not_utf8": ("line {line}: not UTF-8 text (byte 0x{byte:02X}); save the file as "
@@ -76,6 +75,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "md.rule": ("a horizontal rule", "分隔线"),
     "md.strikethrough": ("strikethrough", "删除线"),
     "md.reference": ("a link reference definition", "链接引用定义"),
+    "md.no_character": ("{entity}, a reference to no printable character,",
+                        "不代表任何可印字符的字符引用 {entity}"),
     "md.construct": ("this Markdown ({what})", "这种 Markdown 写法（{what}）"),
     "md.unread": ("“{text}”, an image or link Markdown cannot read,",
                   "无法识别的图片或链接“{text}”"),
@@ -103,9 +104,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "model.mapping": ("must be a mapping of fields, not {input}",
                       "应是“字段: 值”的映射，而不是 {input}"),
     "model.identifier": ("must be ASCII letters, digits, - and _ (starting with a letter or "
-                         "digit, no --), not {input}",
-                         "只能由英文字母、数字、- 和 _ 组成（以字母或数字开头，不含 --），"
-                         "而不是 {input}"),
+                         "digit), not {input}",
+                         "只能由英文字母、数字、- 和 _ 组成（以字母或数字开头），而不是 {input}"),
+    "model.id_reserved": ("'{id}': ids may not hold -- (the typesetter names an article's "
+                          "continued part <id>--cont)",
+                          "“{id}”：id 不能含 --（排版程序用 <id>--cont 命名转版部分）"),
     "model.block_type": ("type must be paragraph, subhead or quote",
                          "type 应是 paragraph、subhead 或 quote"),
     "model.invalid": ("value not accepted: {input}", "无效的值：{input}"),
@@ -135,6 +138,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "稿件“{id}”：top 和 height 需要 column 和 span"),
     "model.min_max_span": ("article '{id}': min_span is larger than max_span",
                            "稿件“{id}”：min_span 大于 max_span"),
+
+    # Characters the fonts cannot set (typeset.fonts).
+    "fonts.no_glyph": ("character '{char}' ({code} {name}) is in no bundled font",
+                       "字符“{char}”（{code} {name}）不在任何内置字体中"),
 
     # Pictures (typeset.images).
     "image.unreadable": ("{value}: not a picture that can be read (the file is empty, "

@@ -8,6 +8,7 @@ pass ``context={"root": folder}`` to validation so figures are checked on disk.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
@@ -18,10 +19,10 @@ from typeset.messages import msg
 from typeset.model.characters import FORBIDDEN, describe
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-#: ASCII letters, digits, - and _; "--" is kept for the typesetter's own names of an
-#: article's pieces (``<id>--cont``, a jump's continued part).
-Identifier = Annotated[str, StringConstraints(
-    pattern=r"^[A-Za-z0-9][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-?$")]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+#: What the typesetter adds to an article's id to name a piece of it (``<id>--cont``, a
+#: jump's continued part): not for ids that come from input.
+RESERVED = "--"
 
 ARTICLE_KINDS = ("news", "feature", "commentary", "photo", "brief")
 #: Kinds whose articles may have no body: a photo story is its picture and caption.
@@ -76,9 +77,14 @@ class Quote(Model):
 Block = Annotated[Paragraph | Subhead | Quote, Field(discriminator="type")]
 
 
+#: A URL's scheme (``file:``, ``data:``, ``javascript:``; a drive letter too).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def check_relative_path(value: str) -> str:
-    """Refuse URLs, absolute paths and ``..``: resources stay inside the issue folder."""
-    if "://" in value or value.startswith(("data:", "file:")):
+    """Refuse URLs (any ``scheme:``, such as ``javascript:``), absolute paths and ``..``:
+    resources stay inside the issue folder."""
+    if "://" in value or _SCHEME.match(value):
         raise ValueError(msg("model.url", value=value))
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or "\\" in value:
@@ -132,6 +138,14 @@ class Article(Model):
     body: list[Block] = Field(default=[], validate_default=True)
     figures: list[Figure] = []
     source: str | None = None  # 来源
+
+    @field_validator("id")
+    @classmethod
+    def _own_id(cls, value: str, info: ValidationInfo) -> str:
+        """Ids read from input (readers validate with a context) may not hold "--"."""
+        if info.context is not None and RESERVED in value:
+            raise ValueError(msg("model.id_reserved", id=value))
+        return value
 
     @field_validator("headline")
     @classmethod

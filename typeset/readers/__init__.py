@@ -45,7 +45,7 @@ def field_path(loc: tuple) -> str:
     error shows it in the editor's words: :func:`typeset.errors.shown_field`)."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and out:
             out += f"[{part}]"
         elif part in ("paragraph", "subhead", "quote"):
             continue  # discriminated-union tags add noise, not location

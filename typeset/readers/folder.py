@@ -49,7 +49,8 @@ def read_article(path: Path, root: Path) -> Article:
     front, body, body_line = split_front_matter(text, path)
     article_id = path.stem
     if "id" in front and front["id"] != article_id:
-        raise TypesetError(msg("text.id_differs", id=front["id"]), file=path, article=article_id, field="id")
+        raise TypesetError(msg("text.id_differs", id=front["id"]), file=path,
+                           article=article_id, field="id")
     if "body" in front:
         raise TypesetError(msg("text.body_in_front"), file=path, article=article_id, field="body")
     try:

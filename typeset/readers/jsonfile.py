@@ -23,8 +23,9 @@ def read_json(path: Path) -> Source:
                            line=exc.lineno) from None
     if not isinstance(data, dict):
         raise TypesetError(msg("text.json_object"), file=path)
-    ids = [a.get("id", f"#{i}") if isinstance(a, dict) else f"#{i}"
-           for i, a in enumerate(data.get("articles") or [])]
+    articles = data.get("articles") if isinstance(data.get("articles"), list) else []
+    ids = [str(a.get("id", f"#{i + 1}")) if isinstance(a, dict) else f"#{i + 1}"
+           for i, a in enumerate(articles)]
     root = path.resolve().parent
     try:
         issue = Issue.model_validate(data, context={"root": root})

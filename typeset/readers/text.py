@@ -20,14 +20,11 @@ from typeset.model.characters import FORBIDDEN, describe
 
 BOM = "\ufeff"
 
+
 def read_text(path: Path) -> str:
-    """The text of ``path``: UTF-8 decoded, a leading byte-order mark removed, checked
-    for control characters (:func:`check_controls`)."""
-    return clean(path.read_bytes(), path)
-
-
-def clean(data: bytes, path: Path) -> str:
-    """``data`` (the bytes of ``path``) as checked text, see :func:`read_text`."""
+    """The text of ``path``: UTF-8 decoded (else an error naming the line), a leading
+    byte-order mark removed, checked for control characters (:func:`check_controls`)."""
+    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -39,14 +36,11 @@ def clean(data: bytes, path: Path) -> str:
     return text
 
 
-def check_controls(text: str, path: Path | None = None, *, line_offset: int = 0,
-                   **where) -> None:
-    """Raise for the first forbidden control character in ``text``, naming its line
-    (counted from 1, plus ``line_offset``) and code point; ``where`` (article, field)
-    goes into the error."""
+def check_controls(text: str, path: Path | None = None) -> None:
+    """Raise for the first forbidden control character in ``text`` (the text of
+    ``path``), naming its line and code point."""
     found = FORBIDDEN.search(text)
     if found is None:
         return
-    line = text.count("\n", 0, found.start()) + 1 + line_offset
-    raise TypesetError(msg("text.control", line=line, **describe(found.group())),
-                       file=path, **where)
+    line = text.count("\n", 0, found.start()) + 1
+    raise TypesetError(msg("text.control", line=line, **describe(found.group())), file=path)

@@ -31,6 +31,7 @@ from typeset.readers import raise_validation
 from typeset.readers.plaintext.articles import group
 from typeset.readers.plaintext.lines import read_lines
 from typeset.readers.plaintext.notes import Note
+from typeset.readers.text import BOM, check_controls
 
 
 @dataclass(frozen=True)
@@ -78,16 +79,21 @@ def import_page(source: Path, target: Path, options: Options) -> list[Note]:
 
 
 def read_text(source: Path) -> str:
-    """The page text: UTF-8, or GB18030 (which covers GBK and GB2312) from older tools."""
+    """The page text: UTF-8, or GB18030 (which covers GBK and GB2312) from older tools,
+    without a byte-order mark. A form feed (a page break in text extracted from a PDF)
+    is a line break; any other control character is refused with its line
+    (:mod:`typeset.readers.text`)."""
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise TypesetError(f"cannot read: {exc.strerror}", file=source) from None
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding).removeprefix(BOM).replace("\f", "\n")
         except UnicodeDecodeError:
             continue
+        check_controls(text, source)
+        return text
     raise TypesetError("not text in UTF-8 or GB18030", file=source)
 
 
