@@ -1,4 +1,11 @@
-"""Command line: ``typeset build``, ``typeset layout``, ``typeset schema``, ``typeset export``…"""
+"""Command line: ``typeset-news build``, ``layout``, ``schema``, ``export``…
+
+Installed as ``typeset-news`` (and ``typeset``, which bash and zsh shadow with a builtin).
+What a user sees of a failure is one line (:mod:`typeset.failures`: exit 2 for bad
+input, 3 for the environment, 1 for a bug); ``--debug`` adds the traceback. A build
+stopped by SIGTERM, SIGHUP or Ctrl-C leaves the previous outputs and no temporary folder
+(:mod:`typeset.scratch`).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,27 @@ import argparse
 import datetime as dt
 import json
 import sys
+import threading
 import time
+import traceback
 from pathlib import Path
 
-from typeset import SAMPLE_ISSUE
+from typeset import SAMPLE_ISSUE, failures, scratch
 from typeset.errors import TypesetError
-
+from typeset.messages import msg
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="typeset", description=__doc__)
+    # --debug is accepted before or after the command: ``SUPPRESS`` keeps a command's
+    # parser from resetting what the main parser read.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback of an error")
+    called = Path(sys.argv[0]).name
+    parser = argparse.ArgumentParser(prog=called if called == "typeset" else "typeset-news",
+                                     description=__doc__.split("\n\n")[0], parents=[debug])
     commands = parser.add_subparsers(dest="command", required=True)
+    add_parser = commands.add_parser
+    commands.add_parser = lambda *a, **k: add_parser(*a, parents=[debug], **k)
 
     build = commands.add_parser("build", help="typeset an issue into PDF and EPUB")
     build.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE,
@@ -36,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="processes that measure and render (default: one per core)")
     build.add_argument("--watch", action="store_true",
                        help="build again whenever a file of the issue changes")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="also say what the build cache gave (entries read, made, "
+                            "found damaged and made again)")
 
     plan = commands.add_parser("layout", help="lay out an issue and print the page plans")
     plan.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE)
@@ -50,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
     export = commands.add_parser("export", help="write an issue as one JSON file")
     export.add_argument("issue", type=Path)
-    export.add_argument("-o", "--out", type=Path, help="JSON file (default: standard output)")
+    export.add_argument("-o", "--out", type=Path,
+                        help="JSON file, with the pictures copied beside it "
+                             "(default: the JSON alone, to standard output)")
 
     diff = commands.add_parser("diff", help="show which pages changed between two proofs")
     diff.add_argument("old", type=Path, help="the earlier PDF")
@@ -71,11 +94,20 @@ def main(argv: list[str] | None = None) -> int:
     text_import.add_argument("--slug", help="output file name (ASCII)")
 
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        scratch.stop_on_signals()
+    scratch.reclaim()  # what builds killed outright left in the temp dir
     try:
         return COMMANDS[args.command](args)
-    except TypesetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print(msg("cli.stopped"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  (one line, never a traceback: see above)
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        message, status = failures.complaint(exc)
+        print(message, file=sys.stderr)
+        return status
 
 
 def _build(args) -> int:
@@ -89,6 +121,7 @@ def _build(args) -> int:
     jobs = cores() if args.jobs is None else args.jobs
     if jobs < 1:
         raise TypesetError(f"--jobs must be at least 1, not {jobs}")
+    failures.output_folder[:] = [args.out]
 
     def once() -> None:
         start = time.perf_counter()
@@ -97,6 +130,11 @@ def _build(args) -> int:
                        preview=args.preview, outline=args.outline_modules, jobs=jobs)
         _report(result, args)
         print(f"built in {time.perf_counter() - start:.1f} s", flush=True)
+        if args.verbose:
+            from typeset.cache import counts
+            print(msg("cli.cache_report", hit=counts["hit"], written=counts["written"],
+                      discarded=counts["discarded"]), flush=True)
+            counts.clear()
 
     if not args.watch:
         once()
@@ -140,7 +178,14 @@ def _check(args) -> int:
     from typeset.readers import read
     if not args.pdf.is_file():
         raise TypesetError("no such PDF file", file=args.pdf)
-    report = check(args.pdf, read(args.issue).issue if args.issue else None)
+    import pikepdf
+    import pypdfium2
+    issue = read(args.issue).issue if args.issue else None
+    try:
+        report = check(args.pdf, issue)
+    except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:  # not a PDF, or a broken one
+        detail = str(exc).split(">: ", 1)[-1]  # (pikepdf names its in-memory stream)
+        raise TypesetError(msg("cli.not_pdf", detail=detail), file=args.pdf) from None
     print(report.summary())
     return 0 if report.ok else 1
 
@@ -158,14 +203,30 @@ def _schema(args) -> int:
 
 
 def _export(args) -> int:
+    """The issue as one JSON file. Written to a file, it takes its pictures along: each
+    is copied beside it at the path the JSON names (``images/…``), so the file builds
+    wherever it is written; to standard output, the JSON alone (its picture paths are
+    those of the issue folder)."""
+    from typeset.cache import write_atomic
     from typeset.readers import read
     from typeset.readers.jsonfile import dump_json
-    text = dump_json(read(args.issue).issue)
-    if args.out:
-        from typeset.cache import write_atomic
-        write_atomic(args.out, text.encode("utf-8"))
-    else:
+    source = read(args.issue)
+    text = dump_json(source.issue)
+    if not args.out:
         sys.stdout.write(text)
+        return 0
+    target = args.out.resolve().parent
+    names = sorted({f.image for a in source.issue.articles for f in a.figures})
+    for name in names:  # (all checked before anything is written)
+        there = target / name
+        if there.exists() and there.read_bytes() != (source.root / name).read_bytes():
+            raise TypesetError(msg("export.exists", source=source.root / name), file=there)
+    for name in names:
+        there = target / name
+        if not there.exists():
+            there.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(there, (source.root / name).read_bytes())
+    write_atomic(args.out, text.encode("utf-8"))
     return 0
 
 
