@@ -35,6 +35,8 @@ try:  # not among the Pango functions WeasyPrint declares
 except AttributeError:
     ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, "
              "PangoRectangle *pos);")
+#: The ``white-space`` values under which text wraps (what WeasyPrint breaks into lines).
+WRAPPING = frozenset({"normal", "pre-wrap", "pre-line"})
 _halt_savings: dict[tuple, float] = {}
 _widths: dict[tuple, float] = {}
 _pushes: dict[tuple, tuple | None] = {}
@@ -118,7 +120,7 @@ def _split_pango(text, style, context, max_width, justification_spacing, is_line
     """Pango's break (WeasyPrint's own function), with a long Latin run cut to the line."""
     result = _original_split_first_line(text, style, context, max_width,
                                         justification_spacing, is_line_start, minimum)
-    if minimum or result[1] <= 0:
+    if minimum or result[1] <= 0 or style["white_space"] not in WRAPPING:
         return result
     return _cut_long_run(result, text, style, context, max_width,
                          justification_spacing) or result
