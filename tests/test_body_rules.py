@@ -319,26 +319,44 @@ def uncompressed_pairs(pdf: Path) -> list[str]:
     return found
 
 
+def seam_pairs(pdf: Path, head: str) -> list[tuple[Glyph, Glyph]]:
+    """The colon ending the dateline ``head``… and the body's opening quote, where the
+    two share a line."""
+    found = []
+    for line in (line for page in glyph_lines(pdf) for line in page):
+        at = text_of(line).find(head + "：“")
+        if at >= 0:
+            found.append((line[at + len(head)], line[at + len(head) + 1]))
+    return found
+
+
 def test_pa1_dateline_seam_on_the_sample(sample_outputs):
-    """`记者罗静怡报道：` meets `“大白菜…`: the pair where the bold dateline meets the
-    quote that opens the body takes 1.5 em, as every other pair on the sample."""
+    """`记者罗静怡报道：` meets `“大白菜…`: the line breaks between the two marks (the
+    dateline stays whole, its colon half-width on the column edge, PA-2), as a line may
+    break before a quotation mark in any text; every pair that shares a line on the
+    sample takes 1.5 em."""
     lines = [line for page in glyph_lines(sample_outputs["pdf"]) for line in page]
-    seams = [(a, b) for line in lines for a, b in zip(line, line[1:])
-             if a.char + b.char == "：“" and "Sans" not in b.font]
-    assert seams
-    for a, b in seams:
+    (index,) = [i for i, line in enumerate(lines) if "记者罗静怡报道" in text_of(line)]
+    line, following = lines[index], lines[index + 1]
+    if text_of(line).endswith("："):
+        assert text_of(following).startswith("“大白菜")
+        assert abs(line[-1].left + EM / 2 - (following[0].left + 13 * EM)) <= 0.05
+    else:
+        ((a, b),) = seam_pairs(sample_outputs["pdf"], "记者罗静怡报道")
         assert abs(b.left - a.left - a.size / 2) <= 0.05 * a.size
     assert uncompressed_pairs(sample_outputs["pdf"]) == []
 
 
 def test_pa1_seams_across_a_change_of_font(tmp_path):
-    """A dateline before a run-in head or a bold span that opens with a quote, and a
-    plain span ending in a mark before an emphasised one opening with a mark: each pair
-    is compressed although its two marks come from different elements."""
+    """A dateline before a plain quote, a run-in head or a bold span that opens with a
+    quote, and a plain span ending in a mark before an emphasised one opening with a
+    mark: each pair is compressed although its marks come from different elements."""
     articles = {
-        "runin": "---\nheadline: 接缝一\ndateline: 本报讯 记者唐蕾报道：\n---\n\n"
+        "plain": "---\nheadline: 接缝零\ndateline: 本报讯：\n---\n\n"
+                 "“小积分”撬动大治理，榆泉县今冬集中供热覆盖城区全部小区。\n",
+        "runin": "---\nheadline: 接缝一\ndateline: 本报讯：\n---\n\n"
                  "**“小积分”撬动大治理。**榆泉县今冬集中供热覆盖城区全部小区。\n",
-        "bold": "---\nheadline: 接缝二\ndateline: 本报讯 记者唐蕾报道：\n---\n\n"
+        "bold": "---\nheadline: 接缝二\ndateline: 本报讯：\n---\n\n"
                 "**“供暖季”**运行平稳，热力公司提前完成管网改造。\n",
         "kai": "---\nheadline: 接缝三\n---\n\n热力公司提前完成管网改造。*“供暖季”*运行平稳，"
                "榆泉县今冬集中供热覆盖城区全部小区。\n"}
@@ -347,5 +365,12 @@ def test_pa1_seams_across_a_change_of_font(tmp_path):
     folder = issue_folder(tmp_path / "issue", articles, placements)
     pdf = build(folder, tmp_path / "out", formats=("pdf",)).paths[0]
     text = squeeze("".join(pdf_pages_text(pdf)))
-    assert "报道：“小积分”" in text and "报道：“供暖季”" in text and "改造。“供暖季”" in text
+    assert "本报讯：“小积分”撬动大治理，" in text and "本报讯：“小积分”撬动大治理。" in text
+    assert "本报讯：“供暖季”" in text and "改造。“供暖季”" in text
+    seams = seam_pairs(pdf, "本报讯")
+    assert len(seams) == 3  # the three datelines share their line with the quote
+    for a, b in seams:
+        assert abs(b.left - a.left - a.size / 2) <= 0.05 * a.size
+    assert any("。“" in item for item in [text_of(line) for page in glyph_lines(pdf)
+                                          for line in page])
     assert uncompressed_pairs(pdf) == []

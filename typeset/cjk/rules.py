@@ -189,11 +189,15 @@ def split_before_mark(head: str, following: str) -> tuple[str, str]:
 
     A dateline or run-in head set in another font ends with a mark (“报道：”) and the
     text that follows opens with one (“““”): the pair must share one text run to be
-    compressed, so the head's mark is set with the text after it instead.
+    compressed, so the head's mark is set with the text after it instead. Before an
+    opening quote the mark takes the zero-width space :func:`quote_breaks` puts there
+    inside a text: the line may break between the two, as it may inside one text (a
+    seam is no reason for a loose line).
     """
     visible = following.lstrip("".join(INVISIBLE))
     if head and head[-1] in RIGHT_BLANK | OPENING and visible[:1] in RIGHT_BLANK | OPENING:
-        return head[:-1], head[-1]
+        breaks = visible[0] in "“‘" and head[-1] not in OPENING and following[:1] == visible[0]
+        return head[:-1], head[-1] + (ZERO_WIDTH_SPACE if breaks else "")
     return head, ""
 
 
