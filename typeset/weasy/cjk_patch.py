@@ -189,6 +189,7 @@ def _widen_glyphs(layout, extra: dict[int, int]) -> None:
     line = pango.pango_layout_get_line_readonly(layout.layout, 0)
     if line == ffi.NULL or line.runs == ffi.NULL:
         return
+    latin = any(map(rules.is_run_char, layout.text or ""))  # else no glyph has a fraction
     text = (layout.text or "").encode()
     scale = layout.style["font_size"] * TO_UNITS / 1000  # Pango units per thousandth
     logical = ffi.new("PangoRectangle *")
@@ -209,6 +210,9 @@ def _widen_glyphs(layout, extra: dict[int, int]) -> None:
             else:
                 added = sum(extra.get(offset, 0) for offset in range(start, end))
             width = geometry.width + added
+            if not latin:
+                geometry.width = width
+                continue
             exact += width / scale
             chars = text[start:end].decode(errors="ignore")
             if geometry.x_offset or not chars or not all(map(rules.is_run_char, chars)):
@@ -288,8 +292,11 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     if not STATE.enabled or max_width is None or math.isinf(max_width):
         return _original_split_first_line(text, style, context, max_width,
                                           justification_spacing, is_line_start, minimum)
-    return lookahead.split(_split_one, squeeze.push_in, text, style, context, max_width,
-                           justification_spacing, is_line_start, minimum)
+    result = lookahead.split(_split_one, squeeze.push_in, text, style, context, max_width,
+                             justification_spacing, is_line_start, minimum)
+    if minimum:
+        return result
+    return squeeze.half_when_stretched(result, text, style, max_width, justification_spacing)
 
 
 def _split_one(text, style, context, max_width, justification_spacing,

@@ -90,6 +90,35 @@ def _half_at_end(result, style, max_width, justification_spacing):
     return (squeezed, length, resume, width) + tuple(result[4:])
 
 
+def half_when_stretched(result, text, style, max_width, justification_spacing):
+    """PA-2 on a line that is stretched: its last mark, if a closing mark or a pause
+    set full-width, gives up its blank half, and the line spreads that much more.
+
+    A full-width mark ends a tight line on the column edge with its blank half; on a
+    line that is spread (a number fits neither on it nor on the next, JUS-1) that
+    blank half shows as the line ending half an em short of its neighbours, past the
+    wider gaps. Called on the line finally chosen (after the look-ahead), so where
+    lines break does not change.
+    """
+    layout, length, resume, width = result[:4]
+    if resume is None or length <= 0 or style["text_align_all"] != "justify" \
+            or width >= max_width - 0.01:
+        return result
+    line = text.encode()[:length].decode(errors="ignore")
+    index = len(line.rstrip("".join(rules.INVISIBLE))) - 1
+    squeezed = list(getattr(layout, "cjk_squeeze", None) or ())
+    if index < 0 or line[index] not in rules.RIGHT_BLANK or index in squeezed \
+            or index in rules.halt_pairs(line):
+        return result
+    new = _squeezed_layout(line, squeezed + [index], style, justification_spacing)
+    new_width = line_break.line_size(new.get_first_line()[0], style)[0]
+    spacing = getattr(layout, "cjk_spacing", None)
+    if spacing:
+        new.cjk_spacing = spacing
+    new.deactivate()
+    return (new, length, resume, new_width) + tuple(result[4:])
+
+
 def _latin_spaced(result, text, style, context, max_width, justification_spacing,
                   is_line_start, minimum, latin_spacing_em):
     """SP-1: room at the line's inner Han–Latin boundaries, counted before it is set.
