@@ -38,7 +38,8 @@ def keep_heads(flow: Flow, heads: Iterable[tuple[int, int, int]],
     first ``lines`` lines of the text it heads (all of them when the text is shorter).
 
     ``heads`` holds, for each subhead, its first and last atom and the last atom of the
-    block it heads. A subhead thus never ends a column, and never opens one with less
+    text it heads (up to the next subhead: a one-line paragraph is followed by the
+    next one's first line). A subhead thus never ends a column, and never opens one with less
     than ``lines`` lines of its text under it. CSS says part of this (``break-after:
     avoid``, ``orphans``), but only as a preference WeasyPrint may drop and a setting a
     style may change; the desk's rule does not bend, and the renderer and the layout

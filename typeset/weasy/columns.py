@@ -247,7 +247,7 @@ def _atoms(flow_box):
     kept with their text (:func:`typeset.layout.balance.keep_heads`)."""
     atoms: list = []
     ranges: dict[int, tuple[int, int]] = {}
-    heads: list[tuple[int, int, int]] = []
+    heads: list[tuple[int, int]] = []
     pending = [True]  # may a column end before the next atom?
 
     def add(top, bottom, box):
@@ -265,9 +265,8 @@ def _atoms(flow_box):
                 pending[0] = not (_avoids_after(children[index - 1])
                                   or child.style["break_before"] in AVOID)
             walk(child)
-            if index and _is_head(children[index - 1]):
-                head = ranges[id(children[index - 1])]
-                heads.append((head[0], head[1], ranges[id(child)][1]))
+            if _is_head(child):
+                heads.append(ranges[id(child)])
 
     def walk(box):
         first = len(atoms)
@@ -292,7 +291,10 @@ def _atoms(flow_box):
         atoms[-1] = (atoms[-1][0], max(atoms[-1][1], bottom)) + atoms[-1][2:]
 
     blocks([c for c in flow_box.children if c.is_in_normal_flow()])
-    return atoms, ranges, heads
+    # Each head's text runs to the next head or the flow's end: after a one-line
+    # paragraph, the next paragraph's first line is the head's second line of text.
+    ends = [first - 1 for first, _ in heads[1:]] + [len(atoms) - 1]
+    return atoms, ranges, [(first, last, end) for (first, last), end in zip(heads, ends)]
 
 
 def _is_head(box) -> bool:
