@@ -242,6 +242,8 @@ def _justify_line(context, line, extra_width):
     total = sum(weights)
     if not total:
         return _original_justify_line(context, line, extra_width)
+    if joined and rules.is_run_char(joined.rstrip("".join(rules.INVISIBLE))[-1:] or " "):
+        extra_width -= _overhang(texts[-1], text_boxes[-1].style)
     share = extra_width / total
     due = given = 0.0  # px owed to and handed out along the line so far
     offset = 0
@@ -266,6 +268,19 @@ def _justify_line(context, line, extra_width):
         box.cjk_widest_em = widest / 1000
     _shift(line, 0)
     return None
+
+
+def _overhang(text: str, style) -> float:
+    """How far (px) the ink of ``text`` set on one line reaches past its last advance:
+    the hook of a serif f. A line ending with a Latin letter is justified so that its
+    ink, not its advance, ends on the column edge (FIT-1: nothing prints outside the
+    module)."""
+    layout = line_break.Layout(style, 0)
+    layout.set_text(text)
+    ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+    pango.pango_layout_line_get_extents(layout.get_first_line()[0], ink, logical)
+    layout.deactivate()
+    return max(0, ink.x + ink.width - logical.x - logical.width) / TO_UNITS
 
 
 def _draw_text(stream, textbox, *args, **kwargs):
