@@ -299,10 +299,16 @@ def _atoms(flow_box):
 
 def _is_head(box) -> bool:
     """A heading in the flow (a subhead, 小标题): a block of lines kept with what
-    follows it. HEAD-6 then keeps it with lines of its text too."""
+    follows it, its lines set directly or each in a box of its own (a display line
+    fitted by the layout stage). HEAD-6 then keeps it whole, with lines of its text."""
     children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
-    return (box.style["break_after"] in AVOID and bool(children)
-            and all(isinstance(c, boxes.LineBox) for c in children))
+    return box.style["break_after"] in AVOID and bool(children) and all(
+        isinstance(c, boxes.LineBox) or _lines_only(c) for c in children)
+
+
+def _lines_only(box) -> bool:
+    children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
+    return bool(children) and all(isinstance(c, boxes.LineBox) for c in children)
 
 
 def _avoids_after(box) -> bool:
