@@ -17,7 +17,7 @@ import pytest
 
 from typeset import FONTS_DIR, STYLES_DIR, cjk, weasy
 from typeset.build import build
-from typeset.check import Glyph, _glyphs, _without_actual_text, check
+from typeset.check import check
 from typeset.cjk import rules
 from typeset.errors import TypesetError
 from typeset.html import HtmlDocument
@@ -25,7 +25,8 @@ from typeset.readers import read
 from typeset.style import load_style
 
 from layout_readback import glyphs, module_boxes
-from readback import pdf_pages_text, squeeze
+from readback import Glyph, drawn, pdf_pages_text, squeeze
+from readback import glyph_lines as read_lines
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed-page.txt"
 STYLE = load_style()
@@ -35,7 +36,7 @@ EM, LINE = STYLE.grid.body_pt, STYLE.grid.line_pt
 def glyph_lines(pdf: Path) -> list[list[list[Glyph]]]:
     """Each page's lines of glyphs in content order, placed as drawn (the ActualText of
     loose lines left out, which would make pdfium place characters from the text)."""
-    return _glyphs(_without_actual_text(pdf.read_bytes()))
+    return read_lines(drawn(pdf.read_bytes()))
 
 
 def text_of(line: list[Glyph]) -> str:
@@ -216,11 +217,11 @@ def test_fit1_every_glyph_inside_its_module(latin_bodies, tmp_path):
     layout = json.loads(pdf.with_name(pdf.stem + ".layout.json").read_text())
     assert len(boxes) == len(layout) == 8
     assert {b.article for b in boxes} == {entry["article"] for entry in layout}
-    drawn = tmp_path / "drawn.pdf"  # glyphs where they are drawn, not the ActualText's
-    drawn.write_bytes(_without_actual_text(pdf.read_bytes()))
+    placed = tmp_path / "drawn.pdf"  # glyphs where they are drawn, not the ActualText's
+    placed.write_bytes(drawn(pdf.read_bytes()))
     top, bottom = min(b.top for b in boxes), max(b.bottom for b in boxes)
     outside, inside = [], 0
-    for page, left, glyph_top, right, glyph_bottom in glyphs(drawn):
+    for page, left, glyph_top, right, glyph_bottom in glyphs(placed):
         if not top <= (glyph_top + glyph_bottom) / 2 <= bottom:
             continue  # page furniture: running head, credits
         holders = [b for b in boxes if b.page == page and b.left - INK <= left
