@@ -127,7 +127,8 @@ def _checked(document):
     return document
 
 
-def _collect(box, module, modules: dict, bottom: float = 0.0, right: float = 0.0) -> None:
+def _collect(box, module, modules: dict, bottom: float = 0.0,
+             right: float | None = 0.0) -> None:
     element = getattr(box, "element", None)
     if element is not None and "module" in (element.get("class") or "").split():
         module = element
@@ -140,11 +141,14 @@ def _collect(box, module, modules: dict, bottom: float = 0.0, right: float = 0.0
         kind = type(box).__name__
         if kind == "TextBox":
             modules[module][0].append(box.text)
-            modules[module][3] = max(modules[module][3], box.position_x + box.width - right)
+            if right is not None:
+                modules[module][3] = max(modules[module][3], box.position_x + box.width - right)
         elif kind == "LineBox":
             modules[module][1] = max(modules[module][1], box.position_y + box.height - bottom)
         if hasattr(box, "typeset_text"):  # a body whose text the HTML left out
             modules[module][2].append(box.typeset_text)
+    if box.style["transform"]:
+        right = None  # a condensed display line: laid out wider than it is drawn
     for child in getattr(box, "children", ()):
         _collect(child, module, modules, bottom, right)
 
