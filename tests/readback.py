@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -106,3 +109,72 @@ def missing_texts(issue: Issue, haystack: str) -> list[tuple[str, str, str]]:
             for article in issue.articles
             for field, text in article.texts()
             if squeeze(text) and squeeze(text) not in flat]
+
+
+@dataclass
+class Glyph:
+    char: str
+    left: float  # origin, pt from the page's left
+    right: float  # end of its box (advance, or ink where that reaches further)
+    baseline: float  # pt from the page's foot
+    size: float  # the em: font size times the text matrix's scale
+    font: str
+
+
+def drawn(data: bytes) -> bytes:
+    """The PDF with its ``/ActualText`` spans made plain marked content (in pages and in
+    the forms a page printed in layers draws): pdfium places those characters from
+    their glyphs, not at the span's start."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        contents = [page.obj for page in pdf.pages] + [
+            obj for obj in pdf.objects
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form"]
+        for content in contents:
+            operations = pikepdf.parse_content_stream(content)
+            for index, (operands, operator) in enumerate(operations):
+                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                        and "/ActualText" in operands[1]:
+                    operations[index] = pikepdf.ContentStreamInstruction(
+                        [operands[0]], pikepdf.Operator("BMC"))
+            data = pikepdf.unparse_content_stream(operations)
+            if isinstance(content, pikepdf.Stream):
+                content.write(data)
+            else:
+                content.Contents = pdf.make_stream(data)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def glyph_lines(data: bytes) -> list[list[list[Glyph]]]:
+    """Each page's glyphs (spaces left out) in lines, in content order: a line ends
+    where pdfium ends one, the baseline changes or the text jumps back left."""
+    name, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    x, y, matrix = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_MATRIX()
+    document = pdfium.PdfDocument(data)
+    pages = []
+    try:
+        for page in document:
+            textpage, lines = page.get_textpage(), [[]]
+            for index in range(textpage.count_chars()):
+                char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+                if char in "\r\n" and pdfium_c.FPDFText_IsGenerated(textpage.raw, index):
+                    lines.append([])
+                if char.isspace() or char in cjk.rules.INVISIBLE:
+                    continue
+                right = textpage.get_charbox(index, loose=True)[2]
+                pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)
+                pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix)
+                size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.a)
+                length = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 256, flags)
+                glyph = Glyph(char, x.value, right, y.value, size,
+                              name.raw[:max(0, length - 1)].decode("latin-1"))
+                last = lines[-1][-1] if lines[-1] else None
+                if last and (abs(last.baseline - glyph.baseline) > 0.5
+                             or glyph.left < last.left - 0.5):
+                    lines.append([])
+                lines[-1].append(glyph)
+            pages.append([line for line in lines if line])
+    finally:
+        document.close()
+    return pages

@@ -40,7 +40,9 @@ def test_orp1_last_two_han_characters_are_joined():
 
 
 def test_pa1_pairs_across_a_dateline_share_one_run():
-    assert rules.split_before_mark("本报讯 记者甲报道：", "“大白菜") == ("本报讯 记者甲报道", "：")
+    assert rules.split_before_mark("本报讯 记者甲报道：", "“大白菜") == \
+        ("本报讯 记者甲报道", "：\u200b")  # a line may break before the quote (KIN)
+    assert rules.split_before_mark("报道：", "（记者") == ("报道", "：")
     assert rules.split_before_mark("本报讯 记者甲报道：", "今年") == ("本报讯 记者甲报道：", "")
 
 

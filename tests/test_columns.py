@@ -19,7 +19,7 @@ import pytest
 from typeset import FONTS_DIR, SAMPLE_ISSUE, STYLES_DIR, cjk, html, pipeline, readers, weasy
 from typeset.errors import TypesetError
 from typeset.html import HtmlDocument
-from typeset.layout.balance import balance
+from typeset.layout.balance import HEAD_LINES, balance, keep_heads
 from typeset.weasy import columns
 from typeset.style import load_style
 
@@ -72,6 +72,71 @@ def test_orphans_widows_and_keep_with_next_hold():
     assert starts == [0, 2] and height == 3 * LINE
     # Nowhere to break: one column.
     assert balance(lines(3), 2) == (3 * LINE, [0])
+
+
+def headed(head_lines: int, text_lines: int, *, start: float = 0.0):
+    """A subhead of ``head_lines`` lines (two body lines each) and the paragraph it
+    heads, as atoms breakable as CSS alone would have them, with the head's range."""
+    head = tuple((start + i * 2 * LINE, start + (i + 1) * 2 * LINE, i + 1 == head_lines)
+                 for i in range(head_lines))
+    text = lines(text_lines, orphans=1, widows=1, start=start + head_lines * 2 * LINE)
+    return head + text
+
+
+def test_head6_a_subhead_keeps_two_lines_of_its_text():
+    """HEAD-6 on made-up flows: whatever the count, no column ends with a subhead or
+    with one line of its text under it, and the balanced height is still the least
+    possible for the breaks that remain."""
+    generator = random.Random(6)
+    for _ in range(200):
+        flow, heads, top = (), [], 0.0
+        for _ in range(generator.randint(1, 4)):
+            paragraph = lines(generator.randint(1, 8), start=top)
+            flow += paragraph[:-1] + ((*paragraph[-1][:2], True),)
+            top = paragraph[-1][1]
+            head_lines, text_lines = generator.randint(1, 2), generator.randint(1, 8)
+            block = headed(head_lines, text_lines, start=top)
+            heads.append((len(flow), len(flow) + head_lines - 1,
+                          len(flow) + head_lines + text_lines - 1))
+            flow += block[:-1] + ((*block[-1][:2], True),)
+            top = block[-1][1]
+        kept = keep_heads(flow, heads)
+        count = generator.randint(2, 5)
+        height, starts = balance(kept, count)
+        assert height == pytest.approx(brute_force(kept, count))
+        for first, last, text_last in heads:
+            for start in starts:
+                # a column starts neither inside the head nor among its first text lines
+                assert not first < start <= min(last + HEAD_LINES, text_last)
+
+
+def test_head6_keeps_whole_a_text_shorter_than_two_lines():
+    head, text = headed(1, 1)
+    flow = ((*head[:2], True), (*text[:2], True)) + lines(4, start=3 * LINE)
+    kept = keep_heads(flow, [(0, 0, 1)])
+    assert [atom[2] for atom in kept[:2]] == [False, True]  # the paragraph is whole
+
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed-page.txt"
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the shared corpus is not beside the checkout")
+def test_seed_page_subheads_measure_what_is_set(tmp_path, monkeypatch):
+    """The seed page's articles, subheads and all, at spans 1–6: the height the layout
+    stage balances (HEAD-6 included) is the height of the module set whole."""
+    from typeset.readers.plaintext import Options, import_page
+    monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "cache"))
+    import_page(SEED, tmp_path / "seed", Options())
+    style = load_style()
+    source = readers.read(tmp_path / "seed")
+    issue = cjk.apply(source.issue)
+    assert sum(block.type == "subhead" for a in issue.articles for block in a.body) >= 6
+    spans = range(1, 7)
+    measured = pipeline.measurer(issue, source.root, style)(
+        [(a, s) for a in issue.articles for s in spans])
+    whole = flow_heights(issue, source.root, style, spans)
+    assert {k: round(v, 2) for k, v in measured.items()} == \
+        {k: round(v, 2) for k, v in whole.items()}
 
 
 def flow_heights(issue, root, style, spans):

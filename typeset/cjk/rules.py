@@ -42,6 +42,22 @@ def is_wide(char: str) -> bool:
 
 
 
+def is_run_char(char: str) -> bool:
+    """Part of a Latin run: a letter, digit or sign of Latin text (a URL, an e-mail
+    address, a word, a number), as opposed to the wide characters, spaces and joiners
+    around it."""
+    return not (is_wide(char) or char.isspace() or char in INVISIBLE)
+
+
+def run_end(text: str, start: int = 0) -> int:
+    """The index just past the Latin run that begins at ``start`` (``start`` itself
+    when none does)."""
+    end = start
+    while end < len(text) and is_run_char(text[end]):
+        end += 1
+    return end
+
+
 _MARK = "[" + re.escape("".join(sorted(OPENING | RIGHT_BLANK))) + "]"
 #: Two marks next to each other, maybe with invisible characters between (a lookahead,
 #: so that runs of three marks yield both pairs).
@@ -93,6 +109,19 @@ def justification_weights(text: str) -> tuple[float, ...]:
     visible = [i for i, char in enumerate(text) if char not in INVISIBLE]
     for left, right in zip(visible, visible[1:]):
         weights[left] = _weight(text[left], text[right])
+    return tuple(weights)
+
+
+@functools.lru_cache(maxsize=4096)
+def run_weights(text: str) -> tuple[float, ...]:
+    """JUS-1 for a line with no place :func:`justification_weights` gives space to: a
+    piece of a Latin run broken across lines (FIT-1). One share between every two
+    visible characters, none after the last; the few points left over on such a line
+    stay far below the gap extractors read as a space."""
+    weights = [0.0] * len(text)
+    visible = [i for i, char in enumerate(text) if char not in INVISIBLE]
+    for left in visible[:-1]:
+        weights[left] = 1.0
     return tuple(weights)
 
 
@@ -160,11 +189,15 @@ def split_before_mark(head: str, following: str) -> tuple[str, str]:
 
     A dateline or run-in head set in another font ends with a mark (“报道：”) and the
     text that follows opens with one (“““”): the pair must share one text run to be
-    compressed, so the head's mark is set with the text after it instead.
+    compressed, so the head's mark is set with the text after it instead. Before an
+    opening quote the mark takes the zero-width space :func:`quote_breaks` puts there
+    inside a text: the line may break between the two, as it may inside one text (a
+    seam is no reason for a loose line).
     """
     visible = following.lstrip("".join(INVISIBLE))
     if head and head[-1] in RIGHT_BLANK | OPENING and visible[:1] in RIGHT_BLANK | OPENING:
-        return head[:-1], head[-1]
+        breaks = visible[0] in "“‘" and head[-1] not in OPENING and following[:1] == visible[0]
+        return head[:-1], head[-1] + (ZERO_WIDTH_SPACE if breaks else "")
     return head, ""
 
 

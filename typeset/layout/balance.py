@@ -12,17 +12,45 @@ A flow is a tuple of *atoms*, in order: a line of a paragraph, or a block that m
 break (a figure). Each is ``(top, bottom, breakable)``: its edges from the flow's top, and
 whether a column may end after it (orphans, widows and "keep with next" decide that; the
 renderer reads them from the styles). Lengths are in whatever unit the flow was given in.
+
+What may not be parted is decided here too, where a rule of the desk says more than the
+styles can: a subhead keeps with its text (:func:`keep_heads`, HEAD-6).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 
 Atom = tuple[float, float, bool]
 Flow = tuple[Atom, ...]
 
 #: Lengths closer than this are equal: the flow's positions are sums of floats.
 EPSILON = 1e-6
+
+#: HEAD-6: the lines of its text a subhead stands with in its column, at least.
+HEAD_LINES = 2
+
+
+def keep_heads(flow: Flow, heads: Iterable[tuple[int, int, int]],
+               lines: int = HEAD_LINES) -> Flow:
+    """HEAD-6: ``flow`` with no column break inside a subhead, after it, or among the
+    first ``lines`` lines of the text it heads (all of them when the text is shorter).
+
+    ``heads`` holds, for each subhead, its first and last atom and the last atom of the
+    text it heads (up to the next subhead: a one-line paragraph is followed by the
+    next one's first line). A subhead thus never ends a column, and never opens one with less
+    than ``lines`` lines of its text under it. CSS says part of this (``break-after:
+    avoid``, ``orphans``), but only as a preference WeasyPrint may drop and a setting a
+    style may change; the desk's rule does not bend, and the renderer and the layout
+    stage both read it from the one flow this returns.
+    """
+    atoms = list(flow)
+    for first, last, text_last in heads:
+        for index in range(first, min(last + lines, text_last)):
+            top, bottom, _ = atoms[index]
+            atoms[index] = (top, bottom, False)
+    return tuple(atoms)
 
 
 def balance(flow: Flow, count: int) -> tuple[float, list[int]]:

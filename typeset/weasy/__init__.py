@@ -108,12 +108,13 @@ def _checked(document):
     continue on the next, so a module whose text ran past its page would lose it without
     a word: every character of a module's source must come out of layout. Columns set by
     :mod:`.columns` are never cut, so a body taller than the layout stage measured would
-    print over the module below instead: every line must end inside its module's box.
+    print over the module below instead: every line must end inside its module's box,
+    and no text may run past its right edge over the next module (FIT-1).
     """
     modules: dict = {}
     for page in document.pages:
         _collect(page._page_box, None, modules)
-    for element, (rendered, spill, left_out) in modules.items():
+    for element, (rendered, spill, left_out, wide) in modules.items():
         written = sum(1 for c in columns.text_of(element) + "".join(left_out)
                       if not (c.isspace() or _invisible(c)))
         shown = sum(1 for c in "".join(rendered) if not (c.isspace() or _invisible(c)))
@@ -123,27 +124,36 @@ def _checked(document):
         if spill > 0.5:
             raise TypesetError(f"the module's text runs {spill * PT_PER_PX:.1f} pt below its "
                                "box on the page", article=element.get("id"))
+        if wide > 0.5:  # FIT-1: a line the line breaker could not bring to the measure
+            raise TypesetError(f"the module's text runs {wide * PT_PER_PX:.1f} pt past the "
+                               "right edge of its box on the page", article=element.get("id"))
     return document
 
 
-def _collect(box, module, modules: dict, bottom: float = 0.0) -> None:
+def _collect(box, module, modules: dict, bottom: float = 0.0,
+             right: float | None = 0.0) -> None:
     element = getattr(box, "element", None)
     if element is not None and "module" in (element.get("class") or "").split():
         module = element
-        modules.setdefault(module, [[], 0.0, []])
+        modules.setdefault(module, [[], 0.0, [], 0.0])
         bottom = box.border_box_y() + box.border_height()
+        right = box.border_box_x() + box.border_width()
     if (box.element_tag or "").endswith(("::before", "::after", "::marker")):
         return  # generated content (□ before a byline) is not the article's text
     if module is not None:
         kind = type(box).__name__
         if kind == "TextBox":
             modules[module][0].append(box.text)
+            if right is not None:
+                modules[module][3] = max(modules[module][3], box.position_x + box.width - right)
         elif kind == "LineBox":
             modules[module][1] = max(modules[module][1], box.position_y + box.height - bottom)
         if hasattr(box, "typeset_text"):  # a body whose text the HTML left out
             modules[module][2].append(box.typeset_text)
+    if box.style["transform"]:
+        right = None  # a condensed display line: laid out wider than it is drawn
     for child in getattr(box, "children", ()):
-        _collect(child, module, modules, bottom)
+        _collect(child, module, modules, bottom, right)
 
 
 def _invisible(char: str) -> bool:

@@ -174,12 +174,26 @@ def _add_halt(layout, text: str, indices: list[int]) -> None:
 
 
 def _widen_glyphs(layout, extra: dict[int, int]) -> None:
-    """Add ``extra[byte offset]`` Pango units after the character at that offset."""
+    """Add ``extra[byte offset]`` Pango units after the character at that offset.
+
+    WeasyPrint writes each glyph's advance as the font's width, in whole thousandths
+    of the font size, plus a correction it truncates to whole thousandths too. A Han
+    character is exactly 1000 and its share is whole, so nothing is lost; a Latin
+    glyph's width has a fraction, and along a line of a URL or a long word cut to the
+    measure (FIT-1) the truncations add up to a tenth of a point past the column edge.
+    So each Latin glyph of a justified line is given the width that draws the whole
+    number of thousandths its position along the line calls for, rounding carried on.
+    """
     # Drawing switches single-paragraph mode on, which would discard edited lines.
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     line = pango.pango_layout_get_line_readonly(layout.layout, 0)
     if line == ffi.NULL or line.runs == ffi.NULL:
         return
+    latin = any(map(rules.is_run_char, layout.text or ""))  # else no glyph has a fraction
+    text = (layout.text or "").encode()
+    scale = layout.style["font_size"] * TO_UNITS / 1000  # Pango units per thousandth
+    logical = ffi.new("PangoRectangle *")
+    exact = drawn = 0.0  # thousandths along the line: as set, and as it will be drawn
     run = line.runs[0]  # walked as WeasyPrint's draw_first_line walks it
     while run != ffi.NULL:
         glyph_item = run.data
@@ -188,13 +202,30 @@ def _widen_glyphs(layout, extra: dict[int, int]) -> None:
         glyphs = glyph_item.glyphs
         count, clusters = glyphs.num_glyphs, glyphs.log_clusters
         for i in range(count):
-            if i + 1 < count and clusters[i + 1] == clusters[i]:
-                continue  # only the last glyph of a cluster carries the space
+            geometry = glyphs.glyphs[i].geometry
             start = item.offset + clusters[i]
             end = item.offset + (clusters[i + 1] if i + 1 < count else item.length)
-            added = sum(extra.get(offset, 0) for offset in range(start, end))
-            if added:
-                glyphs.glyphs[i].geometry.width += added
+            if i + 1 < count and clusters[i + 1] == clusters[i]:
+                added = 0  # only the last glyph of a cluster carries the space
+            else:
+                added = sum(extra.get(offset, 0) for offset in range(start, end))
+            width = geometry.width + added
+            if not latin:
+                geometry.width = width
+                continue
+            exact += width / scale
+            chars = text[start:end].decode(errors="ignore")
+            if geometry.x_offset or not chars or not all(map(rules.is_run_char, chars)):
+                geometry.width = width
+                drawn = exact
+                continue
+            pango.pango_font_get_glyph_extents(item.analysis.font, glyphs.glyphs[i].glyph,
+                                               ffi.NULL, logical)
+            natural = round(logical.width / scale)  # the width WeasyPrint writes
+            target = round(exact) - round(drawn)
+            geometry.width = (math.ceil(target * scale) if target >= natural
+                              else math.floor(target * scale))
+            drawn = round(drawn) + target
 
 
 def _justify_line(context, line, extra_width):
@@ -204,10 +235,15 @@ def _justify_line(context, line, extra_width):
     if not text_boxes:
         return None
     texts = [box.pango_layout.text or "" for box in text_boxes]
-    weights = rules.justification_weights("".join(texts))
+    joined = "".join(texts)
+    weights = rules.justification_weights(joined)
+    if not sum(weights) and not any(char == " " for char in joined):
+        weights = rules.run_weights(joined)  # a piece of a Latin run cut (FIT-1)
     total = sum(weights)
     if not total:
         return _original_justify_line(context, line, extra_width)
+    if joined and rules.is_run_char(joined.rstrip("".join(rules.INVISIBLE))[-1:] or " "):
+        extra_width -= _overhang(texts[-1], text_boxes[-1].style)
     share = extra_width / total
     due = given = 0.0  # px owed to and handed out along the line so far
     offset = 0
@@ -234,6 +270,19 @@ def _justify_line(context, line, extra_width):
     return None
 
 
+def _overhang(text: str, style) -> float:
+    """How far (px) the ink of ``text`` set on one line reaches past its last advance:
+    the hook of a serif f. A line ending with a Latin letter is justified so that its
+    ink, not its advance, ends on the column edge (FIT-1: nothing prints outside the
+    module)."""
+    layout = line_break.Layout(style, 0)
+    layout.set_text(text)
+    ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+    pango.pango_layout_line_get_extents(layout.get_first_line()[0], ink, logical)
+    layout.deactivate()
+    return max(0, ink.x + ink.width - logical.x - logical.width) / TO_UNITS
+
+
 def _draw_text(stream, textbox, *args, **kwargs):
     if getattr(textbox, "cjk_widest_em", 0.0) < SPELLED_OUT_EM or not STATE.enabled \
             or textbox.style["visibility"] != "visible":
@@ -258,8 +307,11 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     if not STATE.enabled or max_width is None or math.isinf(max_width):
         return _original_split_first_line(text, style, context, max_width,
                                           justification_spacing, is_line_start, minimum)
-    return lookahead.split(_split_one, squeeze.push_in, text, style, context, max_width,
-                           justification_spacing, is_line_start, minimum)
+    result = lookahead.split(_split_one, squeeze.push_in, text, style, context, max_width,
+                             justification_spacing, is_line_start, minimum)
+    if minimum:
+        return result
+    return squeeze.half_when_stretched(result, text, style, max_width, justification_spacing)
 
 
 def _split_one(text, style, context, max_width, justification_spacing,

@@ -41,7 +41,7 @@ from weasyprint.layout import block, column
 from weasyprint.layout.block import block_box_layout, block_level_width
 from weasyprint.layout.percent import percentage
 
-from typeset.layout.balance import Flow, balance
+from typeset.layout.balance import Flow, balance, keep_heads
 from typeset.weasy.cjk_patch import WEASYPRINT_VERSION
 
 AVOID = ("avoid", "avoid-column")
@@ -191,9 +191,9 @@ def columns_layout(context, box, bottom_space, skip_stack, containing_block,
                          page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins,
                          first_letter_style, first_line_style)
 
-    atoms, ranges = _atoms(flow_box)
-    flow: Flow = tuple((a_top - top, a_bottom - top, breakable)
-                       for a_top, a_bottom, breakable, _ in atoms)
+    atoms, ranges, heads = _atoms(flow_box)
+    flow: Flow = keep_heads(tuple((a_top - top, a_bottom - top, breakable)
+                                  for a_top, a_bottom, breakable, _ in atoms), heads)
     height, starts = balance(flow, count)
     box.typeset_flow = flow
     if key and _keeping[0]:
@@ -242,10 +242,12 @@ def _inherits_alike(one, other) -> bool:
 
 
 def _atoms(flow_box):
-    """The flow's atoms in order as (top, bottom, breakable after, box), and for every
-    box of the flow the range of atoms it holds: {id(box): (first, last)}."""
+    """The flow's atoms in order as (top, bottom, breakable after, box), for every box
+    of the flow the range of atoms it holds: {id(box): (first, last)}, and the heads
+    kept with their text (:func:`typeset.layout.balance.keep_heads`)."""
     atoms: list = []
     ranges: dict[int, tuple[int, int]] = {}
+    heads: list[tuple[int, int]] = []
     pending = [True]  # may a column end before the next atom?
 
     def add(top, bottom, box):
@@ -256,6 +258,16 @@ def _atoms(flow_box):
         pending[0] = True
         ranges[id(box)] = (len(atoms) - 1, len(atoms) - 1)
 
+    def blocks(children):
+        """Block siblings in order: breaks between them as their styles allow."""
+        for index, child in enumerate(children):
+            if index:
+                pending[0] = not (_avoids_after(children[index - 1])
+                                  or child.style["break_before"] in AVOID)
+            walk(child)
+            if _is_head(child):
+                heads.append(ranges[id(child)])
+
     def walk(box):
         first = len(atoms)
         children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
@@ -265,25 +277,38 @@ def _atoms(flow_box):
                 box, boxes.ReplacedBox):
             add(top, bottom, box)
             return
-        for index, child in enumerate(children):
-            if index and lines:
-                pending[0] = (index >= box.style["orphans"]
-                              and len(children) - index >= box.style["widows"])
-            elif index:
-                pending[0] = not (_avoids_after(children[index - 1])
-                                  or child.style["break_before"] in AVOID)
-            if lines:
+        if lines:
+            for index, child in enumerate(children):
+                if index:
+                    pending[0] = (index >= box.style["orphans"]
+                                  and len(children) - index >= box.style["widows"])
                 add(child.position_y, child.position_y + child.height, child)
-            else:
-                walk(child)
+        else:
+            blocks(children)
         ranges[id(box)] = (first, len(atoms) - 1)
         # A column that starts or ends with this box holds its border and padding too.
         atoms[first] = (min(atoms[first][0], top),) + atoms[first][1:]
         atoms[-1] = (atoms[-1][0], max(atoms[-1][1], bottom)) + atoms[-1][2:]
 
-    for child in flow_box.children:
-        walk(child)
-    return atoms, ranges
+    blocks([c for c in flow_box.children if c.is_in_normal_flow()])
+    # Each head's text runs to the next head or the flow's end: after a one-line
+    # paragraph, the next paragraph's first line is the head's second line of text.
+    ends = [first - 1 for first, _ in heads[1:]] + [len(atoms) - 1]
+    return atoms, ranges, [(first, last, end) for (first, last), end in zip(heads, ends)]
+
+
+def _is_head(box) -> bool:
+    """A heading in the flow (a subhead, 小标题): a block of lines kept with what
+    follows it, its lines set directly or each in a box of its own (a display line
+    fitted by the layout stage). HEAD-6 then keeps it whole, with lines of its text."""
+    children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
+    return box.style["break_after"] in AVOID and bool(children) and all(
+        isinstance(c, boxes.LineBox) or _lines_only(c) for c in children)
+
+
+def _lines_only(box) -> bool:
+    children = [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
+    return bool(children) and all(isinstance(c, boxes.LineBox) for c in children)
 
 
 def _avoids_after(box) -> bool:

@@ -116,7 +116,18 @@ def _looseness(text: str, result, max_width: float, style) -> float:
     line = text.encode()[:result[1]].decode()
     shares = sum(rules.justification_weights(line))
     extra = max(0.0, max_width - result[3])
+    if extra > 0.01 and _ends_full_width(line, result[0]):
+        extra += style["font_size"] / 2  # a stretched line's last mark gives up its half
     return extra / shares / style["font_size"] if shares else (math.inf if extra else 0.0)
+
+
+def _ends_full_width(line: str, layout) -> bool:
+    """Whether ``line`` ends with a closing mark or pause still set full-width (which
+    :func:`typeset.weasy.squeeze.half_when_stretched` halves on a stretched line)."""
+    index = len(line.rstrip("".join(rules.INVISIBLE))) - 1
+    return (index >= 0 and line[index] in rules.RIGHT_BLANK
+            and index not in (getattr(layout, "cjk_squeeze", None) or ())
+            and index not in rules.halt_pairs(line))
 
 
 def _give_last(text: str, result, count: int, style, justification_spacing, max_width):

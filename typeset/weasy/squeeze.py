@@ -8,7 +8,9 @@ for every line WeasyPrint breaks. Pango breaks the line; then
   next line with the marks that may not be parted from it (:func:`push_in`);
 - SP-1 room at Han–Latin boundaries is counted before the line is final
   (:func:`_latin_spaced`);
-- a line that only fits with its last mark half-width gets it (:func:`_half_at_end`).
+- a line that only fits with its last mark half-width gets it (:func:`_half_at_end`);
+- a Latin run wider than the line (a URL, an e-mail address, a long word) is broken
+  inside itself where the line is full, without a hyphen (FIT-1, :func:`_cut_long_run`).
 
 Widths and decisions are cached per style (:func:`forget` drops them when fonts change).
 Imported by cjk_patch before it installs itself, so ``inline.split_first_line`` here is
@@ -21,12 +23,20 @@ import math
 
 from weasyprint.layout import inline
 from weasyprint.text import line_break
-from weasyprint.text.ffi import TO_UNITS
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 from typeset.cjk import rules
 from typeset.weasy.lookahead import style_key
 
 _original_split_first_line = inline.split_first_line
+
+try:  # not among the Pango functions WeasyPrint declares
+    pango.pango_layout_index_to_pos
+except AttributeError:
+    ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, "
+             "PangoRectangle *pos);")
+#: The ``white-space`` values under which text wraps (what WeasyPrint breaks into lines).
+WRAPPING = frozenset({"normal", "pre-wrap", "pre-line"})
 _halt_savings: dict[tuple, float] = {}
 _widths: dict[tuple, float] = {}
 _pushes: dict[tuple, tuple | None] = {}
@@ -41,9 +51,10 @@ def forget() -> None:
 
 def split_one(text, style, context, max_width, justification_spacing,
               is_line_start=True, minimum=False, latin_spacing_em=0.0):
-    """One line: Pango's break, then squeeze before stretching, SP-1 and PA-2."""
-    result = _original_split_first_line(text, style, context, max_width,
-                                        justification_spacing, is_line_start, minimum)
+    """One line: Pango's break, long runs cut, then squeeze before stretching, SP-1
+    and PA-2."""
+    result = _split_pango(text, style, context, max_width, justification_spacing,
+                          is_line_start, minimum)
     if result[1] <= 0:
         return result
     if style["text_align_all"] == "justify" and result[2] is not None \
@@ -79,6 +90,35 @@ def _half_at_end(result, style, max_width, justification_spacing):
     return (squeezed, length, resume, width) + tuple(result[4:])
 
 
+def half_when_stretched(result, text, style, max_width, justification_spacing):
+    """PA-2 on a line that is stretched: its last mark, if a closing mark or a pause
+    set full-width, gives up its blank half, and the line spreads that much more.
+
+    A full-width mark ends a tight line on the column edge with its blank half; on a
+    line that is spread (a number fits neither on it nor on the next, JUS-1) that
+    blank half shows as the line ending half an em short of its neighbours, past the
+    wider gaps. Called on the line finally chosen (after the look-ahead), so where
+    lines break does not change.
+    """
+    layout, length, resume, width = result[:4]
+    if resume is None or length <= 0 or style["text_align_all"] != "justify" \
+            or width >= max_width - 0.01:
+        return result
+    line = text.encode()[:length].decode(errors="ignore")
+    index = len(line.rstrip("".join(rules.INVISIBLE))) - 1
+    squeezed = list(getattr(layout, "cjk_squeeze", None) or ())
+    if index < 0 or line[index] not in rules.RIGHT_BLANK or index in squeezed \
+            or index in rules.halt_pairs(line):
+        return result
+    new = _squeezed_layout(line, squeezed + [index], style, justification_spacing)
+    new_width = line_break.line_size(new.get_first_line()[0], style)[0]
+    spacing = getattr(layout, "cjk_spacing", None)
+    if spacing:
+        new.cjk_spacing = spacing
+    new.deactivate()
+    return (new, length, resume, new_width) + tuple(result[4:])
+
+
 def _latin_spaced(result, text, style, context, max_width, justification_spacing,
                   is_line_start, minimum, latin_spacing_em):
     """SP-1: room at the line's inner Han–Latin boundaries, counted before it is set.
@@ -94,7 +134,7 @@ def _latin_spaced(result, text, style, context, max_width, justification_spacing
         width = result[3] + len(boundaries) * units * unit
         if not boundaries or width <= max_width + 0.01:
             break
-        result = _original_split_first_line(
+        result = _split_pango(
             text, style, context, max_width - len(boundaries) * units * unit,
             justification_spacing, is_line_start, minimum)
     if not boundaries:
@@ -102,6 +142,81 @@ def _latin_spaced(result, text, style, context, max_width, justification_spacing
     room = math.ceil(units * unit * TO_UNITS)
     result[0].cjk_spacing = {len(line[:index].encode()): room for index in boundaries}
     return (result[0], result[1], result[2], width) + tuple(result[4:])
+
+
+def _split_pango(text, style, context, max_width, justification_spacing, is_line_start,
+                 minimum):
+    """Pango's break (WeasyPrint's own function), with a long Latin run cut to the line."""
+    result = _original_split_first_line(text, style, context, max_width,
+                                        justification_spacing, is_line_start, minimum)
+    if minimum or result[1] <= 0 or style["white_space"] not in WRAPPING:
+        return result
+    return _cut_long_run(result, text, style, context, max_width,
+                         justification_spacing) or result
+
+
+def _cut_long_run(result, text, style, context, max_width, justification_spacing):
+    """FIT-1: a Latin run wider than the line is broken inside itself, where the line
+    is full; no hyphen is added, nothing of the text is left out.
+
+    Pango breaks a run only where Unicode allows (after a slash or a hyphen in a URL,
+    never inside a word), so such a run either runs past the column, over the next
+    module, or is pushed to the next line whole or from its last slash, and leaves a
+    line loose by many ems. So the line takes as many of the run's characters as fit
+    when it overflows (the run begins on it), or when it breaks before or inside a
+    run that is wider than a whole line, or inside a run that fills it alone (the rest
+    of a run cut on the line before; its characters have no other room to spread).
+    A run narrower than the line is otherwise kept whole (SP-2). None when nothing
+    is to be cut.
+    """
+    layout, length, resume, width = result[:4]
+    encoded = text.encode()
+    if width > max_width + 0.01:
+        candidate = encoded[:length].decode()
+        first = 1
+    elif resume is not None:
+        line, rest = encoded[:resume].decode(), encoded[resume:].decode()
+        start = len(line)
+        while start and rules.is_run_char(line[start - 1]):
+            start -= 1
+        run = line[start:] + rest[:rules.run_end(rest)]
+        if len(run) < 2 or len(run) == len(line) - start:
+            return None  # no run goes on past the break
+        alone = start == 0 and line[start:]
+        if not alone and _natural_width(context, style, run) <= max_width + 0.01:
+            return None
+        candidate, first = line[:start] + run, start + 1
+    else:
+        return None
+    cut = _fitting_cut(candidate, first, style, justification_spacing, max_width)
+    if cut is None:
+        return None
+    line = candidate[:cut]
+    new = _squeezed_layout(line, [], style, justification_spacing)
+    new_width = line_break.line_size(new.get_first_line()[0], style)[0]
+    new.deactivate()
+    new_length = len(line.encode())
+    return (new, new_length, new_length if new_length < len(encoded) else None,
+            new_width) + tuple(result[4:])
+
+
+def _fitting_cut(candidate, first, style, justification_spacing, max_width):
+    """The last index from ``first`` on, between two characters of one Latin run, at
+    which ``candidate`` fits in ``max_width``; None when there is none."""
+    layout = _squeezed_layout(candidate, [], style, justification_spacing)
+    position = ffi.new("PangoRectangle *")
+    limit = (max_width + 0.01) * TO_UNITS
+    cut, offset = None, 0
+    for index, char in enumerate(candidate):
+        if index >= first and rules.is_run_char(char) and \
+                rules.is_run_char(candidate[index - 1]):
+            pango.pango_layout_index_to_pos(layout.layout, offset, position)
+            if position.x > limit:
+                break
+            cut = index
+        offset += len(char.encode())
+    layout.deactivate()
+    return cut
 
 
 def push_in(result, text, style, context, max_width, justification_spacing):
