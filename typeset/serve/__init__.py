@@ -1,0 +1,72 @@
+"""``typeset serve ISSUE``: the proof room, a local web page where the desk watches the
+pages set as the copy changes.
+
+The issue is built on every save as ``typeset build --watch`` builds it (same process,
+warm caches: :mod:`.room`); browsers get the pages as pictures of the proof PDF with the
+modules, the check's findings and any build error drawn over them, and are told of each
+new build through Server-Sent Events (:mod:`.app`). The page itself is plain HTML, CSS
+and JavaScript in ``static/``: no build step, nothing loaded from elsewhere.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from typeset.serve.room import Room
+
+
+def serve(issue: Path, *, host: str = "127.0.0.1", port: int = 8000,
+          style: str = "broadsheet", jobs: int = 1,
+          started: threading.Event | None = None, stop: threading.Event | None = None) -> None:
+    """Serve the proof room of ``issue`` until interrupted (or ``stop`` is set).
+
+    Builds go to a fresh temporary folder, removed on the way out: the issue's own
+    folder is only read. ``started`` is set once the server listens (for tests).
+    """
+    import uvicorn
+
+    from typeset.serve.app import application
+
+    work = Path(tempfile.mkdtemp(prefix="typeset-serve-"))
+    room = Room(issue, work, style=style, jobs=jobs)
+    builder = threading.Thread(target=room.watch, name="typeset-serve-builds", daemon=True)
+    config = uvicorn.Config(application(room, loopback=_loopback(host)), host=host,
+                            port=port, log_level="warning", timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
+    if stop is not None:
+        threading.Thread(target=lambda: (stop.wait(), setattr(server, "should_exit", True)),
+                         daemon=True).start()
+    if started is not None:
+        _when_started(server, started)
+    builder.start()
+    print(f"校样室 proof room: http://{_shown(host)}:{port}/  (Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    finally:
+        room.stop.set()
+        builder.join(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _shown(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _when_started(server, started: threading.Event) -> None:
+    """Set ``started`` once ``server`` listens."""
+    def wait() -> None:
+        while not server.started and not server.should_exit:
+            threading.Event().wait(0.05)
+        started.set()
+    threading.Thread(target=wait, daemon=True).start()
