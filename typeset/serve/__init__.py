@@ -36,9 +36,9 @@ def serve(issue: Path, *, host: str = "127.0.0.1", port: int = 8000,
     builder = threading.Thread(target=room.watch, name="typeset-serve-builds", daemon=True)
     config = uvicorn.Config(application(room, loopback=_loopback(host)), host=host,
                             port=port, log_level="warning", timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
+    server = _server_class()(config, room.stop)
     if stop is not None:
-        threading.Thread(target=lambda: (stop.wait(), setattr(server, "should_exit", True)),
+        threading.Thread(target=lambda: (stop.wait(), server.handle_exit(0, None)),
                          daemon=True).start()
     if started is not None:
         _when_started(server, started)
@@ -50,6 +50,24 @@ def serve(issue: Path, *, host: str = "127.0.0.1", port: int = 8000,
         room.stop.set()
         builder.join(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _server_class():
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """Stops the builds and ends the event streams first, so that stopping does not
+        wait on browsers that keep their stream open."""
+
+        def __init__(self, config, stopping: threading.Event):
+            super().__init__(config)
+            self.stopping = stopping
+
+        def handle_exit(self, sig, frame) -> None:
+            self.stopping.set()
+            super().handle_exit(sig, frame)
+
+    return Server
 
 
 def _loopback(host: str) -> bool:

@@ -19,11 +19,16 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from typeset import FONTS_DIR
 from typeset.serve.room import Room
 
 STATIC = Path(__file__).parent / "static"
-#: The room's own files, by the name the page asks for.
-OWN = {"": "index.html", "static/room.css": "room.css", "static/room.js": "room.js"}
+#: The room's own files, by the name the page asks for. The typeface is the bundled
+#: serif: the desk's screens may have no Chinese font, and nothing is loaded from
+#: elsewhere (the stylesheet asks for it last, so a browser that has one never does).
+OWN = {"": STATIC / "index.html", "static/room.css": STATIC / "room.css",
+       "static/room.js": STATIC / "room.js",
+       "static/room-font.otf": FONTS_DIR / "NotoSerifCJKsc-Regular.otf"}
 #: Seconds between two comments on an idle event stream: proxies and browsers keep
 #: a stream open that says something now and then.
 KEEPALIVE = 15
@@ -38,10 +43,10 @@ def application(room: Room, *, loopback: bool = True) -> Starlette:
     """The room's web application; ``loopback`` limits the Host names it answers."""
 
     async def own(request: Request) -> Response:
-        name = OWN.get(request.path_params.get("name", ""))
-        if name is None:
+        path = OWN.get(request.path_params.get("name", ""))
+        if path is None:
             return _missing()
-        return FileResponse(STATIC / name, headers={**SAFE, "Cache-Control": "no-cache"})
+        return FileResponse(path, headers={**SAFE, "Cache-Control": "no-cache"})
 
     async def state(request: Request) -> Response:
         return Response(room.state(), media_type="application/json",
@@ -56,14 +61,19 @@ def application(room: Room, *, loopback: bool = True) -> Starlette:
         async def stream():
             try:
                 yield _event(room.state())
-                while True:
+                idle = 0.0
+                while not room.stop.is_set():  # the server is stopping: end the stream
                     try:
-                        text = await asyncio.wait_for(queue.get(), KEEPALIVE)
+                        text = await asyncio.wait_for(queue.get(), 1.0)
                     except asyncio.TimeoutError:
-                        yield ": 保持连接\n\n"
+                        idle += 1.0
+                        if idle >= KEEPALIVE:
+                            idle = 0.0
+                            yield ": 保持连接\n\n"
                         continue
                     while not queue.empty():  # only the newest of a burst matters
                         text = queue.get_nowait()
+                    idle = 0.0
                     yield _event(text)
             finally:
                 stop_listening()

@@ -55,10 +55,13 @@ def locate(page, text: str) -> list[float] | None:
         return None
     start, count = occurrence
     boxes = [textpage.get_charbox(i) for i in range(start, start + count)]
-    width, height = page.get_size()
-    left = min(b[0] for b in boxes)
-    right = max(b[2] for b in boxes)
-    bottom = min(b[1] for b in boxes)
-    top = max(b[3] for b in boxes)
+    # Character boxes are in the PDF's user space, whose origin a proof puts at the
+    # trim's corner: measure from the page's own corner, what the picture shows.
+    x0, y0, x1, y1 = page.get_bbox()
+    left = min(b[0] for b in boxes) - x0
+    right = max(b[2] for b in boxes) - x0
+    bottom = min(b[1] for b in boxes) - y0
+    top = max(b[3] for b in boxes) - y0
+    width, height = x1 - x0, y1 - y0
     return [left / width, 1 - top / height, (right - left) / width, (top - bottom) / height]
 

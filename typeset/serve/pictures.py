@@ -36,6 +36,7 @@ class Picture:
     number: int
     width_pt: float
     height_pt: float
+    pixels: int  # width of the sharp picture
     sharp: str
     plain: str
     thumb: str
@@ -63,12 +64,12 @@ def pictures(pdf: Path, work: Path, folder: str, before: list[Picture],
                 if cells.getbbox() is None:
                     cells = None
             if old is not None and cells is None:
-                result.append(Picture(number, width, height, old.sharp, old.plain, old.thumb,
-                                      None, grey))
+                result.append(Picture(number, width, height, old.pixels, old.sharp, old.plain,
+                                      old.thumb, None, grey))
                 continue
-            names = _write(page, work / folder, number, cells)
-            result.append(Picture(number, width, height, *(f"{folder}/{n}" if n else None
-                                                           for n in names), grey))
+            pixels, *names = _write(page, work / folder, number, cells)
+            result.append(Picture(number, width, height, pixels,
+                                  *(f"{folder}/{n}" if n else None for n in names), grey))
         return result
     finally:
         document.close()
@@ -76,7 +77,7 @@ def pictures(pdf: Path, work: Path, folder: str, before: list[Picture],
 
 def _write(page, folder: Path, number: int, cells: Image.Image | None) -> tuple:
     """Write the sharp, plain and thumbnail pictures of a page, and its flash when
-    ``cells`` marks what changed; return their file names."""
+    ``cells`` marks what changed; return the sharp one's width and their file names."""
     image = page.render(scale=SHARP).to_pil()
     names = (f"page-{number}@2x.jpg", f"page-{number}.jpg", f"page-{number}-thumb.jpg")
     plain = image.resize((image.width // 2, image.height // 2), Image.Resampling.LANCZOS)
@@ -90,4 +91,4 @@ def _write(page, folder: Path, number: int, cells: Image.Image | None) -> tuple:
         tint = Image.new("RGBA", cells.size, (230, 0, 0, 0))
         tint.putalpha(cells.point(lambda v: round(v * proofdiff.TINT)))
         tint.save(folder / flash, optimize=True)
-    return (*names, flash)
+    return (image.width, *names, flash)

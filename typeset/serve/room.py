@@ -26,7 +26,7 @@ from pathlib import Path
 from typeset import readers, watch
 from typeset.errors import TypesetError
 from typeset.serve.findings import findings
-from typeset.serve.pictures import SHARP, Picture, pictures
+from typeset.serve.pictures import Picture, pictures
 from typeset.style import PT_PER_MM, load_style
 
 
@@ -196,7 +196,7 @@ class Room:
                     "notes": notes.get(m.article_id, []) + notes.get(None, []),
                 })
             result.append({"number": picture.number, "ratio": height / width,
-                           "pixels": round(width * SHARP),
+                           "pixels": picture.pixels,
                            "sharp": f"/files/{picture.sharp}", "plain": f"/files/{picture.plain}",
                            "thumb": f"/files/{picture.thumb}",
                            "flash": f"/files/{picture.flash}" if picture.flash else None,
