@@ -161,6 +161,12 @@ def _diff(args) -> int:
 
 
 def _serve(args) -> int:
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise TypesetError("typeset serve needs Starlette and uvicorn: "
+                           "pip install -e '.[serve]'") from None
     from typeset.serve import serve
     if not args.issue.exists():  # said now; a broken issue is shown in the room instead
         raise TypesetError("no such issue folder or file", file=args.issue)

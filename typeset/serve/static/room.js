@@ -146,7 +146,7 @@ function drawFindings(state) {
     return item;
   }));
   if (!state.findings.length && state.status !== "checking") {
-    $("findings").replaceChildren(make("li", { textContent: "没有发现问题" }));
+    $("findings").replaceChildren(make("li", { className: "none", textContent: "没有发现问题" }));
   }
 }
 
