@@ -29,6 +29,10 @@ def issue(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("serve") / "issue"
     shutil.copytree(SAMPLE_ISSUE, target)
     (target / "secret.txt").write_text("in the folder, not of the issue", encoding="utf-8")
+    notes = [{"article": "commentary-listen", "line": 12, "decision": "kept a dateline",
+              "why": "inside the text"}, {"article": None, "line": None,
+                                          "decision": "paper: 报名待填", "why": "to fill in"}]
+    (target / "review.json").write_text(json.dumps(notes, ensure_ascii=False), encoding="utf-8")
     return target
 
 
@@ -65,7 +69,7 @@ def test_room_page_state_and_pictures(room):
     for page in state["pages"]:
         sharp = Image.open(io.BytesIO(httpx.get(base + page["sharp"]).content))
         plain = Image.open(io.BytesIO(httpx.get(base + page["plain"]).content))
-        assert sharp.width == page["pixels"] and plain.width == page["pixels"] // 2
+        assert sharp.width == page["pixels"] and abs(plain.width - page["pixels"] / 2) <= 1
         assert abs(sharp.height / sharp.width - page["ratio"]) < 0.01
         assert httpx.get(base + page["thumb"]).status_code == 200
 
@@ -89,6 +93,16 @@ def test_module_boxes_hold_their_headlines(room, issue):
             assert top <= box[1] and box[1] + box[3] <= top + height + 1e-3
             checked += 1
     assert checked >= 12
+    notes = {m["article"]: m["notes"] for p in state["pages"] for m in p["modules"]}
+    assert notes["commentary-listen"] == ["第12行：kept a dateline — inside the text",
+                                          "paper: 报名待填 — to fill in"]
+    assert notes["snow-roads"] == ["paper: 报名待填 — to fill in"]
+
+
+def test_cli_refuses_a_missing_issue(tmp_path, capsys):
+    from typeset.cli import main
+    assert main(["serve", str(tmp_path / "nothing")]) == 2
+    assert "no such issue" in capsys.readouterr().err
 
 
 def test_downloads(room):
@@ -121,7 +135,7 @@ def test_sources_served_and_nothing_else(room, issue):
                f"{folder}/%2e%2e/%2e%2e/etc/hostname", "/static/../../pyproject.toml",
                "/static/%2e%2e/__init__.py", "/source/", "/files/", f"{folder}/",
                "/source/articles", "/source//etc/passwd", "/files//etc/passwd",
-               "/static/", "/nothing"]
+               "/static/", "/nothing", "/source/review.json"]
     for path in refused:
         assert raw_get(base, path) == 404, path
 
@@ -140,10 +154,14 @@ def test_edit_rebuilds_only_its_page(room, issue):
     theirs. The issue folder gets no file from the room."""
     events, before = room["events"], room["ready"]
     files = sorted(p.relative_to(issue) for p in issue.rglob("*"))
+    other = Events(room["base"])  # a second browser
+    other.until(lambda s: s["version"] == before["version"], "the state the first has")
     events.drain()
     edit(issue / "articles" / "commentary-listen.md", "的", "之")
     events.until(lambda s: s["status"] == "building", "a build under way")
     after = events.until(lambda s: s["status"] == "checking", "the new pages")
+    assert other.until(lambda s: s["status"] == "checking", "the new pages") == after
+    other.close()
     old, new = before["pages"], after["pages"]
     assert new[1]["sharp"] != old[1]["sharp"] and new[1]["flash"]
     assert [new[i]["sharp"] for i in (0, 2)] == [old[i]["sharp"] for i in (0, 2)]

@@ -12,6 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from serve_room import PATIENCE, edit, running_room
@@ -45,9 +46,22 @@ def browser():
         browser.close()
 
 
-def test_the_room_in_chromium(browser, tmp_path, capsys):
+def test_the_room_in_chromium(browser, tmp_path, capsys, monkeypatch):
     issue = tmp_path / "issue"
     shutil.copytree(SAMPLE_ISSUE, issue)
+    # The sample breaks no rule: one finding is added to what the check finds, on a
+    # line of page 3, to see it drawn where it is.
+    from typeset.serve import room
+    from typeset.serve.findings import findings, locate
+
+    def with_one_more(pdf):
+        document = pdfium.PdfDocument(str(pdf))
+        line = document[2].get_textpage().get_text_range().split("\r\n")[60]
+        box = locate(document[2], line)
+        document.close()
+        return findings(pdf) + [{"rule": "KIN-1", "page": 3, "text": line, "note": "",
+                                      "box": box}]
+    monkeypatch.setattr(room, "findings", with_one_more, raising=True)
     # Playwright's waits evaluate script text, which the room's own policy forbids.
     page = browser.new_page(viewport={"width": 1400, "height": 900}, bypass_csp=True)
     start = time.perf_counter()
@@ -56,6 +70,9 @@ def test_the_room_in_chromium(browser, tmp_path, capsys):
         page.wait_for_function(ALL_SHOWN, arg=3, timeout=WAIT_MS)
         shown = time.perf_counter() - start
         page.wait_for_selector("#status[data-status=ready]", timeout=WAIT_MS)
+        finding = page.locator("#page-3 .finding")
+        assert finding.count() == 1 and finding.inner_text() == "KIN-1"
+        assert "KIN-1" in page.inner_text("#findings")
 
         # Hovering a module shows its article id.
         module = page.locator("#page-2 .module[data-article=commentary-listen]")

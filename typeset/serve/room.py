@@ -139,7 +139,7 @@ class Room:
         found, extras = findings(pdf), self._extras(out)
         if watch.snapshot(self.issue) != stamps:
             return  # saved meanwhile: the next build makes them from the new copy
-        self.files |= {name: self.work / name for name in extras.values()}
+        self.files = {**self.files, **{name: self.work / name for name in extras.values()}}
         self._publish(status="ready", findings=found, downloads=self._downloads(made | extras))
         self._collect()
 

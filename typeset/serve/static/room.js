@@ -71,7 +71,7 @@ function drawPage(page, findings) {
     const first = !section.dataset.src;
     section.dataset.src = page.sharp;
     picture.sizes = `${Math.round(pageWidth())}px`;
-    picture.srcset = `${page.plain} ${page.pixels / 2}w, ${page.sharp} ${page.pixels}w`;
+    picture.srcset = `${page.plain} ${Math.ceil(page.pixels / 2)}w, ${page.sharp} ${page.pixels}w`;
     picture.src = page.plain;
     const flash = section.querySelector("img.flash");
     if (page.flash && !first) {
