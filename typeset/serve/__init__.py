@@ -14,8 +14,12 @@ import ipaddress
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
+import uvicorn
+
+from typeset.serve.app import application
 from typeset.serve.room import Room
 
 
@@ -27,16 +31,12 @@ def serve(issue: Path, *, host: str = "127.0.0.1", port: int = 8000,
     Builds go to a fresh temporary folder, removed on the way out: the issue's own
     folder is only read. ``started`` is set once the server listens (for tests).
     """
-    import uvicorn
-
-    from typeset.serve.app import application
-
     work = Path(tempfile.mkdtemp(prefix="typeset-serve-"))
     room = Room(issue, work, style=style, jobs=jobs)
     builder = threading.Thread(target=room.watch, name="typeset-serve-builds", daemon=True)
     config = uvicorn.Config(application(room, loopback=_loopback(host)), host=host,
                             port=port, log_level="warning", timeout_graceful_shutdown=1)
-    server = _server_class()(config, room.stop)
+    server = _Server(config, room.stop)
     if stop is not None:
         threading.Thread(target=lambda: (stop.wait(), server.handle_exit(0, None)),
                          daemon=True).start()
@@ -52,22 +52,17 @@ def serve(issue: Path, *, host: str = "127.0.0.1", port: int = 8000,
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _server_class():
-    import uvicorn
+class _Server(uvicorn.Server):
+    """Stops the builds and ends the event streams first, so that stopping does not
+    wait on browsers that keep their stream open."""
 
-    class Server(uvicorn.Server):
-        """Stops the builds and ends the event streams first, so that stopping does not
-        wait on browsers that keep their stream open."""
+    def __init__(self, config: uvicorn.Config, stopping: threading.Event):
+        super().__init__(config)
+        self.stopping = stopping
 
-        def __init__(self, config, stopping: threading.Event):
-            super().__init__(config)
-            self.stopping = stopping
-
-        def handle_exit(self, sig, frame) -> None:
-            self.stopping.set()
-            super().handle_exit(sig, frame)
-
-    return Server
+    def handle_exit(self, sig, frame) -> None:
+        self.stopping.set()
+        super().handle_exit(sig, frame)
 
 
 def _loopback(host: str) -> bool:
@@ -85,6 +80,6 @@ def _when_started(server, started: threading.Event) -> None:
     """Set ``started`` once ``server`` listens."""
     def wait() -> None:
         while not server.started and not server.should_exit:
-            threading.Event().wait(0.05)
+            time.sleep(0.05)
         started.set()
     threading.Thread(target=wait, daemon=True).start()

@@ -120,13 +120,13 @@ class Room:
             result = build(self.issue, out, style_name=self.style.name, formats=("pdf",),
                            mode="proof", jobs=self.jobs)
             source = readers.read(self.issue)
+            pdf = next(p for p in result.paths if p.suffix == ".pdf")
+            trim = (self.style.page.width_mm * PT_PER_MM, self.style.page.height_mm * PT_PER_MM)
+            self._pictures = pictures(pdf, self.work, folder, self._pictures, trim)
         except Exception as exc:
             shutil.rmtree(out, ignore_errors=True)
             self._publish(status="error", error=self._error(exc))
             raise  # the watch reports it on the terminal too
-        pdf = next(p for p in result.paths if p.suffix == ".pdf")
-        trim = (self.style.page.width_mm * PT_PER_MM, self.style.page.height_mm * PT_PER_MM)
-        self._pictures = pictures(pdf, self.work, folder, self._pictures, trim)
         self.sources = _sources(source, self.issue)
         served = {p: self.work / p for page in self._pictures
                   for p in (page.sharp, page.plain, page.thumb, page.flash) if p}
@@ -136,7 +136,14 @@ class Room:
                       findings=[], downloads=self._downloads(made),
                       build={"number": self.builds, "seconds": round(time.time() - started, 2),
                              "finished": time.strftime("%H:%M:%S")})
-        found, extras = findings(pdf), self._extras(out)
+        if watch.snapshot(self.issue) != stamps:
+            return  # saved meanwhile: the next build checks the new copy at once
+        try:
+            found = findings(pdf)
+        except Exception as exc:  # noqa: BLE001  (the check helps; it must not stop the room)
+            found = [{"rule": "检查", "page": 0, "note": "",
+                      "text": f"检查未能完成：{type(exc).__name__}: {exc}"}]
+        extras = self._extras(out)
         if watch.snapshot(self.issue) != stamps:
             return  # saved meanwhile: the next build makes them from the new copy
         self.files = {**self.files, **{name: self.work / name for name in extras.values()}}
