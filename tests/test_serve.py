@@ -212,3 +212,22 @@ def test_locate_finds_a_line(room):
     box = locate(page, line)
     assert box is not None and all(0 <= v <= 1 for v in box) and box[2] > 0
     assert locate(page, "这句话不在版面上") is None
+
+
+def test_an_issue_json_is_its_articles_source(tmp_path):
+    """An issue given as one JSON file: its modules name that file, and the room's
+    sources are it and the pictures, by their paths beside it."""
+    from typeset.readers import read
+    from typeset.readers.jsonfile import dump_json
+    from typeset.serve.room import Room
+    folder = tmp_path / "issue"
+    shutil.copytree(SAMPLE_ISSUE / "images", folder / "images")
+    (folder / "yuquan.json").write_text(dump_json(read(SAMPLE_ISSUE).issue), encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    room = Room(folder / "yuquan.json", tmp_path / "work")
+    room.build()
+    state = json.loads(room.state())
+    assert state["status"] == "ready" and len(state["pages"]) == 3
+    assert {m["file"] for p in state["pages"] for m in p["modules"]} == {"yuquan.json"}
+    assert set(room.sources) == {"yuquan.json"} | {
+        f"images/{p.name}" for p in (SAMPLE_ISSUE / "images").iterdir()}

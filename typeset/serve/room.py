@@ -201,7 +201,8 @@ class Room:
                             m.width / width, m.height / height],
                     "headline": article.headline if article else "",
                     "kind": article.kind if article else "",
-                    "file": _relative(_article_file(source, m.article_id), self.issue),
+                    "file": _relative(_article_file(source, m.article_id, self.issue),
+                                      self.issue),
                     "field": placed.get(m.article_id, ""),
                     "notes": notes.get(m.article_id, []) + notes.get(None, []),
                 })
@@ -233,15 +234,18 @@ def _sources(source, issue: Path) -> dict[str, Path]:
     """The issue's own files, by their path in the issue: the only ones served."""
     root = source.root.resolve()
     files = [issue if issue.is_file() else root / "issue.yaml"]
-    files += [_article_file(source, a.id) for a in source.issue.articles]
+    files += [_article_file(source, a.id, issue) for a in source.issue.articles]
     files += [root / f.image for a in source.issue.articles for f in a.figures]
     return {_relative(f, issue): f.resolve() for f in files if f.is_file()}
 
 
-def _article_file(source, article_id: str) -> Path:
-    """The file an article is read from: its Markdown file, else the issue file."""
+def _article_file(source, article_id: str, issue: Path) -> Path:
+    """The file an article is read from: its Markdown file, else the issue file (an
+    issue JSON holds its articles)."""
     candidate = source.root / "articles" / f"{article_id}.md"
-    return candidate if candidate.is_file() else source.root / "issue.yaml"
+    if candidate.is_file():
+        return candidate
+    return issue if issue.is_file() else source.root / "issue.yaml"
 
 
 def _relative(file: str | Path, issue: Path) -> str:
