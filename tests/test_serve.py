@@ -231,3 +231,36 @@ def test_an_issue_json_is_its_articles_source(tmp_path):
     assert {m["file"] for p in state["pages"] for m in p["modules"]} == {"yuquan.json"}
     assert set(room.sources) == {"yuquan.json"} | {
         f"images/{p.name}" for p in (SAMPLE_ISSUE / "images").iterdir()}
+
+
+def test_the_command_serves_on_loopback_and_cleans_up_on_sigterm(issue, tmp_path):
+    """``typeset serve`` as run from a terminal: it listens on 127.0.0.1, and SIGTERM
+    stops it with status 0, its work folder (under TMPDIR) removed."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from serve_room import PATIENCE, free_port
+    port, scratch = free_port(), tmp_path / "tmp"
+    scratch.mkdir()
+    server = subprocess.Popen([sys.executable, "-m", "typeset", "serve", str(issue),
+                               "--port", str(port)], env={**os.environ, "TMPDIR": str(scratch)},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + PATIENCE
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/state").json()["status"] == "ready":
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        assert len(list(scratch.glob("typeset-serve-*"))) == 1
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(PATIENCE) == 0
+    finally:
+        server.kill()
+    assert f"http://127.0.0.1:{port}/" in server.stdout.read()
+    assert list(scratch.glob("typeset-serve-*")) == []

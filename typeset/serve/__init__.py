@@ -10,8 +10,10 @@ and JavaScript in ``static/``: no build step, nothing loaded from elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -48,7 +50,9 @@ def serve(issue: Path, *, host: str = "127.0.0.1", port: int = 8000,
         server.run()
     finally:
         room.stop.set()
-        builder.join(timeout=30)
+        if builder.is_alive():  # a build cannot be cut short: its files go with the folder
+            print("stopping: waiting for the build under way", flush=True)
+            builder.join(timeout=60)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -63,6 +67,22 @@ class _Server(uvicorn.Server):
     def handle_exit(self, sig, frame) -> None:
         self.stopping.set()
         super().handle_exit(sig, frame)
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        """Ctrl-C and SIGTERM stop the server, and :func:`serve` then removes its work
+        folder (uvicorn's own handling would raise the signal again once stopped,
+        ending the process before that)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signals reach the main thread only
+            return
+        before = {sig: signal.signal(sig, self.handle_exit)
+                  for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in before.items():
+                signal.signal(sig, handler)
 
 
 def _loopback(host: str) -> bool:
