@@ -264,3 +264,24 @@ def test_the_command_serves_on_loopback_and_cleans_up_on_sigterm(issue, tmp_path
         server.kill()
     assert f"http://127.0.0.1:{port}/" in server.stdout.read()
     assert list(scratch.glob("typeset-serve-*")) == []
+
+
+def test_an_imported_page_shows_its_review_notes_by_article(tmp_path):
+    """``typeset import`` leaves its review notes in the issue folder, each with the
+    article whose part of the text it is about; the room shows them with the module."""
+    from typeset.readers.plaintext import Options, import_page
+    from typeset.serve.room import Room
+    text = Path(__file__).parent / "data" / "import" / "wire-page.txt"
+    notes = import_page(text, tmp_path / "issue", Options(paper="测试日报"))
+    written = json.loads((tmp_path / "issue" / "review.json").read_text(encoding="utf-8"))
+    assert len(written) == len(notes)
+    started = next(n for n in notes if n.decision.startswith("started an article"))
+    assert started.article == "news-1"
+    (tmp_path / "work").mkdir()
+    room = Room(tmp_path / "issue", tmp_path / "work")
+    room.build()
+    modules = {m["article"]: m for p in json.loads(room.state())["pages"] for m in p["modules"]}
+    shown = modules["news-1"]["notes"]
+    assert any(f"第{started.line}行：started an article" in note for note in shown)
+    assert any(note.startswith("publisher: 主办单位待填") for note in shown)  # the issue's
+    assert not any("started an article" in note for note in modules["brief-1"]["notes"])

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from typeset import readers, watch
 from typeset.errors import TypesetError
+from typeset.readers.plaintext import notes as review
 from typeset.serve.findings import findings
 from typeset.serve.pictures import Picture, pictures
 from typeset.style import PT_PER_MM, load_style
@@ -53,9 +54,6 @@ KEEP = 3
 #: Seconds between two looks at the issue's files: half of ``--watch``'s, since a desk
 #: watching the room waits on it (a look at the sample's 24 files takes 0.6 ms).
 LOOK = 0.25
-#: Import review notes, when an issue folder has them: [{"article", "line",
-#: "decision", "why"}], "article" null for the issue as a whole.
-NOTES = "review.json"
 
 
 class Room:
@@ -262,16 +260,18 @@ def _relative(file: str | Path, issue: Path) -> str:
 
 
 def _notes(issue: Path) -> dict[str | None, list[str]]:
-    """The import's review notes, by article (None: the issue as a whole)."""
+    """The import's review notes (:mod:`typeset.readers.plaintext.notes`), by article;
+    under None those about the issue as a whole (no line)."""
     root = issue if issue.is_dir() else issue.parent
     try:
-        entries = json.loads((root / NOTES).read_text(encoding="utf-8"))
+        entries = json.loads((root / review.FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     notes: dict[str | None, list[str]] = {}
     for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            where = f"第{entry['line']}行：" if entry.get("line") else ""
-            notes.setdefault(entry.get("article"), []).append(
-                f"{where}{entry.get('decision', '')} — {entry.get('why', '')}")
+        if not isinstance(entry, dict) or (entry.get("article") is None and entry.get("line")):
+            continue  # a line outside any article: not for one article's panel
+        where = f"第{entry['line']}行：" if entry.get("line") else ""
+        notes.setdefault(entry.get("article"), []).append(
+            f"{where}{entry.get('decision', '')} — {entry.get('why', '')}")
     return notes
