@@ -93,6 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     text_import.add_argument("--page", type=int, help="page number (版次)")
     text_import.add_argument("--slug", help="output file name (ASCII)")
 
+    room = commands.add_parser("serve", help="the proof room: pages in a browser, set on "
+                                             "every save")
+    room.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE)
+    room.add_argument("--port", type=int, default=8000)
+    room.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default: this machine only; give the "
+                           "newsroom network's address to share the room)")
+    room.add_argument("--style", default="broadsheet", help="style folder in styles/")
+    room.add_argument("-j", "--jobs", type=int, default=1,
+                      help="processes that measure and render (default 1: forking beside "
+                           "the server's threads is best avoided)")
+
     args = parser.parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         scratch.stop_on_signals()
@@ -196,6 +208,23 @@ def _diff(args) -> int:
     return 0
 
 
+def _serve(args) -> int:
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise TypesetError("typeset serve needs Starlette and uvicorn: "
+                           "pip install -e '.[serve]'") from None
+    from typeset.serve import serve
+    if not args.issue.exists():  # said now; a broken issue is shown in the room instead
+        raise TypesetError("no such issue folder or file", file=args.issue)
+    try:
+        serve(args.issue, host=args.host, port=args.port, style=args.style, jobs=args.jobs)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def _schema(args) -> int:
     from typeset.model import Issue
     print(json.dumps(Issue.model_json_schema(), ensure_ascii=False, indent=2))
@@ -241,7 +270,7 @@ def _import(args) -> int:
 
 
 COMMANDS = {"build": _build, "layout": _layout, "check": _check, "schema": _schema, "export": _export,
-            "diff": _diff, "import": _import}
+            "diff": _diff, "import": _import, "serve": _serve}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,6 +10,7 @@ A build that fails prints its error and the watch goes on; the last good output 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,10 +37,12 @@ def snapshot(path: Path) -> dict[Path, tuple[int, int]]:
 
 
 def watch(path: Path, build: Callable[[], None], *, ignore: Path | None = None,
-          rounds: int | None = None, interval: float = INTERVAL) -> None:
+          rounds: int | None = None, interval: float = INTERVAL,
+          stop: threading.Event | None = None) -> None:
     """Run ``build`` now and after every change under ``path`` (files under ``ignore``,
     the output folder, do not count). ``rounds`` limits the builds (for tests); without
-    it the watch runs until interrupted."""
+    it the watch runs until interrupted, or until ``stop`` is set (``typeset serve``
+    watches on a thread of its server)."""
     def seen() -> dict:
         state = snapshot(path)
         if ignore is not None:
@@ -60,4 +63,7 @@ def watch(path: Path, build: Callable[[], None], *, ignore: Path | None = None,
             return
         print("watching for changes (Ctrl-C to stop)", flush=True)
         while seen() == state:
-            time.sleep(interval)
+            if stop is None:
+                time.sleep(interval)
+            elif stop.wait(interval):
+                return

@@ -30,7 +30,7 @@ from typeset.model import Issue
 from typeset.readers import raise_validation
 from typeset.readers.plaintext.articles import group
 from typeset.readers.plaintext.lines import read_lines
-from typeset.readers.plaintext.notes import Note
+from typeset.readers.plaintext.notes import FILE, Note, to_json
 from typeset.readers.text import BOM, check_controls
 
 
@@ -70,6 +70,7 @@ def import_page(source: Path, target: Path, options: Options) -> list[Note]:
     try:
         write_folder(issue, temporary / "issue", source.name)
         notes += place(issue, temporary / "issue", source.name)
+        (temporary / "issue" / FILE).write_text(to_json(notes), encoding="utf-8")
         if target.exists():
             target.rmdir()
         os.replace(temporary / "issue", target)

@@ -19,7 +19,7 @@ stack splits into kicker, headline and deck is :mod:`.headlines`' job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from typeset.readers.plaintext import patterns
 from typeset.readers.plaintext.headlines import headline_stack
@@ -251,7 +251,8 @@ def _finish(page: Page) -> list[dict]:
     """Drafts → article dicts with kinds, ids, run-in heads and placeholder image paths."""
     counts: dict[str, int] = {}
     articles = []
-    for draft in page.drafts:
+    ends = [draft.line for draft in page.drafts[1:]] + [None]
+    for draft, end in zip(page.drafts, ends):
         kind = article_kind(draft)
         counts[kind] = counts.get(kind, 0) + 1
         article_id = f"{kind}-{counts[kind]}"
@@ -268,6 +269,10 @@ def _finish(page: Page) -> list[dict]:
                    "source": draft.source}
         articles.append({key: value for key, value in article.items()
                          if value not in (None, [])})
+        # the notes on lines of this article's part of the text are about it
+        page.notes[:] = [replace(n, article=article_id) if n.line is not None
+                         and draft.line <= n.line and (end is None or n.line < end) else n
+                         for n in page.notes]
     return articles
 
 
