@@ -9,7 +9,8 @@ What lives here is what holds for every output, print or reflowable:
   start a line; it is invisible and drops out of extracted text;
 - KIN: a zero-width space where a line may break next to curly quotes;
 - ORP-1: the last two Han characters of every paragraph are joined the same way, so a
-  paragraph never ends with one character alone on its last line.
+  paragraph never ends with one character alone on its last line; HEAD-7: a caption's
+  last four (:func:`.display.caption_guard`).
 
 Per-line decisions (punctuation compression, justification) are in :mod:`.rules`, used
 by the print adapter once lines are known.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
+from typeset.cjk import display
 from typeset.cjk.rules import WORD_JOINER, ZERO_WIDTH_SPACE, last_line_guard, quote_breaks
 from typeset.model import Issue
 
@@ -42,6 +44,8 @@ def apply(issue: Issue) -> Issue:
         for block in article["body"]:
             if block["type"] != "subhead":
                 block["spans"][-1]["text"] = last_line_guard(block["spans"][-1]["text"])
+        for figure in article["figures"]:
+            figure["caption"] = display.caption_guard(figure["caption"])
     return Issue.model_validate(data)
 
 

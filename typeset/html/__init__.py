@@ -18,7 +18,7 @@ import markupsafe
 
 from typeset import FONTS_DIR, STYLES_DIR, cache, cjk
 from typeset.cjk.rules import halt_pairs, split_before_mark
-from typeset.layout import PageLayout
+from typeset.layout import PageLayout, display
 from typeset.layout.jumps import is_continuation
 from typeset.layout.measure import picture_size
 from typeset.model import Article, Issue, Page
@@ -60,7 +60,7 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
     pages = [(page, layout) for page, layout in zip(issue.pages, layouts, strict=True)]
     html = env.get_template("print.html.j2").render(
         issue=issue, pages=pages, style=style, grid=style.grid, created=created, proof=proof,
-        outline=outline, layer=layer,
+        outline=outline, layer=layer, fit=_fitter(style, strict=True),
         weekday=issue.weekday or f"星期{WEEKDAYS[issue.date.weekday()]}",
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     css = _css(env, style, proof=proof is not None)
@@ -89,6 +89,7 @@ def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]]
     flows = {(a.id, flow_inline(a, span)): (a, flow_inline(a, span)) for a, span in wanted}
     html = env.get_template("measure.html.j2").render(
         issue=issue, wanted=wanted, flows=list(flows.values()), style=style, grid=style.grid,
+        fit=_fitter(style, strict=False),
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     return HtmlDocument(html, root, _css(env, style), style.folder,
                         _roots(root), style.latin_spacing_em)
@@ -169,6 +170,18 @@ def side_span(article: Article, span: int) -> int:
     """Columns that figures beside the body take at ``span`` (the body has the rest)."""
     return max((f.columns for f in article.figures if f.columns and 1 < f.columns < span),
                default=0)
+
+
+def _fitter(style: Style, strict: bool):
+    """The templates' ``fit(article, field, text, span, boxed)``: a display line as the
+    layout stage fits it (:func:`typeset.layout.display.fitted`). ``strict`` (a page
+    being printed) stops the build when nothing fits; a measuring sheet sets every span
+    the planner may try, and only the printed one must fit. A subhead has one width at
+    every span, so it must always fit."""
+    def fit(article: Article, field: str, text: str, span: int, boxed: bool):
+        return display.fitted(style, article, field, text, span, boxed,
+                              strict=strict or field.startswith("body"))
+    return fit
 
 
 def _roots(root: Path) -> list[Path]:
