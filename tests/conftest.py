@@ -80,3 +80,20 @@ def small_issue(tmp_path) -> Path:
         "---\nheadline: 测试标题\nfigures:\n  - {image: images/p.jpg, caption: 图片说明, "
         "credit: 张三摄}\n---\n\n第一段正文，“引号”和《书名》。\n", encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def seed_epubs(tmp_path_factory) -> dict[str, Path]:
+    """The imported seed page's EPUB without and with embedded fonts, and its issue
+    folder: {'plain': path, 'fonts': path, 'issue': folder}; skipped without the
+    shared corpus."""
+    seed = SHARED / "corpus" / "seed-page.txt"
+    if not seed.is_file():
+        pytest.skip("the shared corpus is not beside the checkout")
+    from typeset.readers.plaintext import Options, import_page
+    folder = tmp_path_factory.mktemp("seed") / "issue"
+    import_page(seed, folder, Options())
+    out = tmp_path_factory.mktemp("seed-out")
+    return {"plain": build(folder, out / "plain", formats=("epub",)).paths[0],
+            "fonts": build(folder, out / "fonts", formats=("epub",),
+                           embed_fonts=True).paths[0], "issue": folder}

@@ -85,12 +85,18 @@ def test_every_character_of_every_article_is_in_the_epub(sample_outputs):
     assert missing_texts(issue, text) == []
 
 
-def test_article_text_equals_the_source_text(sample_outputs):
+@pytest.mark.parametrize("book", ["sample", "seed page"])
+def test_article_text_equals_the_source_text(book, request):
     """Each article document's text, block by block, is the copy as written after the
     text stage's normalisation (quotes), with nothing the print engine adds: no
     joiners, zero-width spaces, soft hyphens or per-mark spans."""
-    issue = cjk.normalise(read(SAMPLE_ISSUE).issue)
-    documents = epub_documents(sample_outputs["epub"])
+    if book == "sample":
+        folder, epub = SAMPLE_ISSUE, request.getfixturevalue("sample_outputs")["epub"]
+    else:
+        seed = request.getfixturevalue("seed_epubs")
+        folder, epub = seed["issue"], seed["plain"]
+    issue = cjk.normalise(read(folder).issue)
+    documents = epub_documents(epub)
     for article in issue.articles:
         document = documents[f"EPUB/articles/{article.id}.xhtml"]
         assert not INVISIBLE.search(document), article.id

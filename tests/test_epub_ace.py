@@ -1,5 +1,5 @@
-"""DAISY Ace, the EPUB accessibility checker, on the sample's EPUB with and without
-embedded fonts: no violation of any kind (Ace runs axe-core in the system's Chromium on
+"""DAISY Ace, the EPUB accessibility checker, on the sample's and the imported seed
+page's EPUBs with and without embedded fonts: no violation of any kind (Ace runs axe-core in the system's Chromium on
 every document and checks the package's accessibility metadata).
 
 Ace is a Node.js program, installed beside the project (see README, "Tests"):
@@ -45,3 +45,8 @@ def test_ace_finds_nothing_in_the_book(sample_outputs, tmp_path):
 
 def test_ace_finds_nothing_in_the_book_with_fonts(fonts_epub, tmp_path):
     assert _violations(fonts_epub, tmp_path) == []
+
+
+def test_ace_finds_nothing_in_the_seed_page(seed_epubs, tmp_path):
+    for kind in ("plain", "fonts"):
+        assert _violations(seed_epubs[kind], tmp_path / kind) == [], kind

@@ -100,15 +100,22 @@ def _chapters(epub: Path, folder: Path) -> list[Path]:
             for ref in package.find("opf:spine", ns) if ref.get("idref").startswith("a-")]
 
 
-@pytest.fixture(scope="module", params=["reader's fonts", "embedded fonts"])
-def chapters(request, tmp_path_factory) -> list[Path]:
-    epub = request.getfixturevalue("sample_outputs")["epub"] \
-        if request.param == "reader's fonts" else request.getfixturevalue("fonts_epub")
-    return _chapters(epub, tmp_path_factory.mktemp("unpacked"))
+#: The books opened: (name, fixture, key in the fixture's dict, chapters it has).
+BOOKS = [("sample", "sample_outputs", "epub", 18), ("sample with fonts", "fonts_epub", None, 18),
+         ("seed page", "seed_epubs", "plain", None),
+         ("seed page with fonts", "seed_epubs", "fonts", None)]
+
+
+@pytest.fixture(scope="module", params=BOOKS, ids=[b[0] for b in BOOKS])
+def chapters(request, tmp_path_factory) -> tuple[list[Path], int | None]:
+    _, fixture, key, count = request.param
+    epub = request.getfixturevalue(fixture)
+    return _chapters(epub[key] if key else epub, tmp_path_factory.mktemp("unpacked")), count
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}px")
 def test_every_chapter_reads_well(browser, chapters, screen):
+    chapters, count = chapters
     page = browser.new_page(viewport={"width": screen[0], "height": screen[1]})
     problems, lines = [], 0
     try:
@@ -129,6 +136,6 @@ def test_every_chapter_reads_well(browser, chapters, screen):
             problems += [(name, "line starts with a closing mark", s) for s in seen["starts"]]
     finally:
         page.close()
-    assert len(chapters) == 18
-    assert lines > 400 * 390 / screen[0]  # the line starts were really looked at
+    assert len(chapters) == (count or len(chapters)) > 0
+    assert lines > 100 * 390 / screen[0]  # the line starts were really looked at
     assert problems == []
