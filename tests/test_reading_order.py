@@ -1,9 +1,17 @@
 """The one reading order (typeset/layout/order.py): page geometry, top edge then left."""
 
+from xml.etree import ElementTree
+
+import pikepdf
+
 from typeset.layout.boxes import ModuleBox, PageLayout
 from typeset.layout.order import ordered_modules, reading_order
 
+from readback import epub_documents
+
 LINE = 15.0
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
 
 
 def _box(name: str, x: float, top: float) -> ModuleBox:
@@ -36,3 +44,19 @@ def test_a_staircase_does_not_drift_into_one_row():
 def test_pages_keep_their_order():
     pages = [_page(1, _box("one", 0, 0)), _page(2, _box("two", 0, 0))]
     assert reading_order(pages, LINE) == [["one"], ["two"]]
+
+
+def test_pdf_outlines_and_epub_contents_read_in_one_order(sample_outputs, archive_pdf):
+    """The print and archive PDFs' outlines (page → headlines) and the EPUB's contents
+    list the same articles in the same order: the one reading order."""
+    documents = epub_documents(sample_outputs["epub"])
+    nav = ElementTree.fromstring(documents["EPUB/nav.xhtml"])
+    toc = next(n for n in nav.iter(f"{{{XHTML}}}nav") if n.get(f"{{{OPS}}}type") == "toc")
+    contents = [["".join(a.itertext()) for a in group.iterfind(f"{{{XHTML}}}ol//{{{XHTML}}}a")]
+                for group in toc.find(f"{{{XHTML}}}ol").findall(f"{{{XHTML}}}li")]
+    contents = [titles for titles in contents if titles]  # the page credits have none
+    assert len(contents) == 3 and sum(map(len, contents)) == 18
+    for pdf in (sample_outputs["pdf"], archive_pdf):
+        with pikepdf.open(pdf) as document, document.open_outline() as outline:
+            pages = [[item.title for item in page.children] for page in outline.root]
+        assert pages == contents, pdf.name

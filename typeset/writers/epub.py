@@ -77,24 +77,10 @@ def write(job: Job) -> bytes:
     # The text as written (quotes normalised), without the print engine's invisible aids.
     issue, style = cjk.normalise(job.source_issue), job.style
     book = epub.EpubBook()
-    _metadata(book, job)
+    _metadata(book, job, issue)
 
     photos: dict[str, str] = {}  # image in the issue folder → file name in the book
-    articles: dict[str, str] = {}  # file name in the book → XHTML
-    pages = []
-    for page, ids in zip(issue.pages, reading_order(job.layouts, style.grid.line_pt),
-                         strict=True):
-        placed = []
-        for article_id in (i for i in ids if not i.endswith(jumps.CONTINUATION)):
-            article = issue.article(article_id)
-            for figure in article.figures:
-                photos.setdefault(figure.image, f"media/{figure.image}")
-            name = f"articles/{article.id}.xhtml"
-            articles[name] = html.epub_article(issue, article, page.number, style,
-                                               lambda path: f"../{photos[path]}",
-                                               page_break=not placed)
-            placed.append((article, name))
-        pages.append((page, placed))
+    pages, articles = _pages(issue, job, photos)
     credits = CREDITS if any(page.credits for page in issue.pages) else None
     # Reading order: cover, contents, the articles page by page, the page credits.
     documents = {"cover.xhtml": html.epub_cover(issue, style, COVER_IMAGE),
@@ -139,6 +125,31 @@ def write(job: Job) -> bytes:
     return repack(raw.getvalue(), job.created, issue.language)
 
 
+def _pages(issue: Issue, job: Job, photos: dict[str, str]) -> tuple[list, dict[str, str]]:
+    """Each page with its (article, file name) in reading order, and each article's
+    XHTML by file name.
+
+    A jumped article's continuation is left out: the book keeps each article whole,
+    where it starts. The first article of each page carries the page's break marker.
+    ``photos`` collects each article's pictures (issue folder → file name in the book).
+    """
+    pages, documents = [], {}
+    for page, ids in zip(issue.pages, reading_order(job.layouts, job.style.grid.line_pt),
+                         strict=True):
+        placed = []
+        for article_id in (i for i in ids if not i.endswith(jumps.CONTINUATION)):
+            article = issue.article(article_id)
+            for figure in article.figures:
+                photos.setdefault(figure.image, f"media/{figure.image}")
+            name = f"articles/{article.id}.xhtml"
+            documents[name] = html.epub_article(issue, article, page.number, job.style,
+                                                lambda path: f"../{photos[path]}",
+                                                page_break=not placed)
+            placed.append((article, name))
+        pages.append((page, placed))
+    return pages, documents
+
+
 def modified(job: Job) -> dt.datetime:
     """``dcterms:modified``: when the book was made, so that a corrected re-issue is
     seen as new by distributors and readers' libraries. ``SOURCE_DATE_EPOCH``, when set,
@@ -157,10 +168,9 @@ def _font_href(font_files: dict[str, str]):
     return href
 
 
-def _metadata(book: epub.EpubBook, job: Job) -> None:
+def _metadata(book: epub.EpubBook, job: Job, issue: Issue) -> None:
     """Identifier, title, language, publisher, date, print edition, accessibility, and
     Apple Books' permission to use the embedded fonts."""
-    issue = job.issue
     book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'typeset:{issue.slug}')}")
     book.set_title(f"{issue.title} 第{issue.number}期")
     book.set_language(issue.language)
