@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from xml.etree import ElementTree
@@ -191,3 +192,22 @@ def test_invisible_characters_in_the_copy_are_dropped(small_issue, tmp_path):
     document = epub_documents(epub)["EPUB/articles/story.xhtml"]
     assert not INVISIBLE.search(document)
     assert "第一段正文，“引号”和《书名》。" in document
+
+
+def test_modified_is_the_build_time(small_issue, tmp_path, monkeypatch):
+    """dcterms:modified is when the book was made (a corrected re-issue is new to a
+    distributor); SOURCE_DATE_EPOCH, when set, fixes it (the suite sets it)."""
+    def modified(epub) -> str:
+        with zipfile.ZipFile(epub) as archive:
+            package = ElementTree.fromstring(archive.read("EPUB/content.opf"))
+        return next(m.text for m in package.find("opf:metadata", NS).findall("opf:meta", NS)
+                    if m.get("property") == "dcterms:modified")
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert modified(build(small_issue, tmp_path / "a", formats=("epub",)).paths[0]) == \
+        "2023-11-14T22:13:20Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    made = modified(build(small_issue, tmp_path / "b", formats=("epub",)).paths[0])
+    after = dt.datetime.now(dt.timezone.utc)
+    assert before <= dt.datetime.fromisoformat(made.replace("Z", "+00:00")) <= after

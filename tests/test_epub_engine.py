@@ -4,12 +4,14 @@ system's Chromium) at a phone's width and a tablet's.
 What a reader would notice: text wider than the screen, a photo cut off, a sentence
 that search cannot find, a paragraph that copies with invisible characters in it
 (this Chromium's find skips U+200B, its copy keeps it), and a line that starts with a
-closing mark (kinsoku, left to the engine's ``line-break: strict``).
+closing mark (kinsoku, left to the engine's ``line-break: strict``) or a heading whose
+last line is a stub (``text-wrap: balance``).
 Skipped where Chromium or Playwright is not installed; CI installs both.
 """
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -31,7 +33,8 @@ NO_LINE_START = "".join(sorted(rules.CLOSING | rules.PAUSES))
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin")
 
 #: What each chapter shows at the page's width, measured in the page (JavaScript).
-MEASURE = """(noLineStart) => {
+MEASURE = """async (noLineStart) => {
+  await document.fonts.ready;  // the embedded fonts set the lines measured below
   const width = document.documentElement.clientWidth;
   const height = window.innerHeight;
   const images = [...document.images].map(img => {
@@ -76,15 +79,34 @@ MEASURE = """(noLineStart) => {
       previous = box;
     }
   }
+  // Headings: no last line a stub (a few characters under a full line, "98.6%" alone).
+  const stubs = [...document.querySelectorAll('h1, h2, .headline-stack p:not(.byline)')]
+    .filter(heading => {
+      const whole = document.createRange();
+      whole.selectNodeContents(heading);
+      const rows = new Map();
+      for (const box of whole.getClientRects()) {
+        const row = Math.round(box.top);
+        rows.set(row, Math.max(rows.get(row) || 0, box.right) - 0);
+        rows.set(row + 'l', Math.min(rows.get(row + 'l') ?? box.left, box.left));
+      }
+      const widths = [...rows.keys()].filter(k => typeof k === 'number')
+        .sort((a, b) => a - b).map(k => rows.get(k) - rows.get(k + 'l'));
+      return widths.length > 1 && widths[widths.length - 1] < 0.4 * Math.max(...widths);
+    }).map(heading => heading.textContent);
   return {overflow: document.documentElement.scrollWidth - width, images, found, starts,
-          lines};
+          lines, stubs};
 }"""
 
 
 @pytest.fixture(scope="module")
 def browser():
+    """Chromium as on a reader's machine: with the system's fonts, not the bundled ones
+    that the build points fontconfig at (FONTCONFIG_FILE, set in this process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FONTCONFIG")}
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
+                                              env=env)
         yield launched
         launched.close()
 
@@ -134,6 +156,7 @@ def test_every_chapter_reads_well(browser, chapters, screen):
             problems += [(name, "copies invisible characters", f["probe"])
                          for f in seen["found"] if not f["clean"]]
             problems += [(name, "line starts with a closing mark", s) for s in seen["starts"]]
+            problems += [(name, "heading ends on a stub line", s) for s in seen["stubs"]]
     finally:
         page.close()
     assert len(chapters) == (count or len(chapters)) > 0
