@@ -1,10 +1,18 @@
 """The CJK stage: Chinese text rules applied to the model's text (Issue → Issue).
 
-What lives here is what holds for every output, print or reflowable:
+:func:`normalise` is what holds for every output, print or reflowable:
 
 - Q-1: straight quotes become mainland quotes, “” outside and ‘’ inside;
 - code points that share one glyph in the CJK fonts are normalised (⋯ → …), because the
   PDF would otherwise extract the wrong one and archives would not match the source;
+- invisible format characters that pasted or extracted copy brings along (soft hyphens,
+  zero-width spaces, joiners, byte order marks) are dropped: they mean nothing in
+  Chinese text, and each engine breaks lines by its own rules.
+
+:func:`apply` adds, for print, the invisible aids that steer the print engine's line
+breaking. The EPUB takes the issue from :func:`normalise` instead: a reader's engine
+breaks lines by its CSS, and search, copy, dictionaries and speech must see plain text.
+
 - KIN-1: a word joiner (U+2060) is put before — ～ ·, which Pango would otherwise let
   start a line; it is invisible and drops out of extracted text;
 - KIN: a zero-width space where a line may break next to curly quotes;
@@ -27,19 +35,16 @@ from typeset.model import Issue
 
 #: Marks Pango lets start a line although clreq KIN-1 forbids it.
 _NO_BREAK_BEFORE = re.compile(r"(?<=[^\s\u2060—])([—～·])")
-_EQUIVALENTS = str.maketrans({"⋯": "…", "･": "·", "‧": "·"})
+_EQUIVALENTS = str.maketrans({"⋯": "…", "･": "·", "‧": "·",
+                              **dict.fromkeys("\u00ad\u200b\u2060\ufeff")})
 #: Fields that hold identifiers or paths, not text to typeset.
 _NOT_TEXT = frozenset({"id", "kind", "image", "type", "slug", "language", "date"})
 
 
 def apply(issue: Issue) -> Issue:
-    """Return the issue with every text field passed through :func:`prepare_text`."""
-    data = issue.model_dump()
-    for article in data["articles"]:
-        for block in article["body"]:
-            if block["type"] != "subhead":
-                _quotes_across_spans(block)
-    data = _walk(data, key=None)
+    """The issue for print: :func:`normalise`, then every text field through
+    :func:`prepare_text` (joiners, breaks) and each paragraph's last line glued."""
+    data = _walk(normalise(issue).model_dump(), None, prepare_text)
     for article in data["articles"]:
         for block in article["body"]:
             if block["type"] != "subhead":
@@ -49,12 +54,28 @@ def apply(issue: Issue) -> Issue:
     return Issue.model_validate(data)
 
 
+def normalise(issue: Issue) -> Issue:
+    """The issue's text as every output shows it: quotes paired over each paragraph,
+    equivalent marks unified; nothing invisible added."""
+    data = issue.model_dump()
+    for article in data["articles"]:
+        for block in article["body"]:
+            if block["type"] != "subhead":
+                _quotes_across_spans(block)
+    return Issue.model_validate(_walk(data, None, _normalise_text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalise_text(text: str) -> str:
+    return normalise_quotes(text.translate(_EQUIVALENTS))
+
+
 @functools.lru_cache(maxsize=16384)
 def prepare_text(text: str) -> str:
     """Normalise one piece of text (quotes, equivalent marks, no-break joiners).
 
     Remembered: ``typeset build --watch`` prepares the same texts on every save."""
-    text = normalise_quotes(text.translate(_EQUIVALENTS))
+    text = _normalise_text(text)
     return quote_breaks(_NO_BREAK_BEFORE.sub(WORD_JOINER + r"\1", text))
 
 
@@ -101,13 +122,14 @@ def _quotes_across_spans(block: dict) -> None:
         span["text"] = text
 
 
-def _walk(value, key):
+def _walk(value, key, change):
+    """``value`` with ``change`` applied to every string of it that is text."""
     if isinstance(value, str):
-        return value if key in _NOT_TEXT else prepare_text(value)
+        return value if key in _NOT_TEXT else change(value)
     if isinstance(value, list):
-        return [_walk(item, key) for item in value]
+        return [_walk(item, key, change) for item in value]
     if isinstance(value, dict):
-        return {k: _walk(v, k) for k, v in value.items()}
+        return {k: _walk(v, k, change) for k, v in value.items()}
     return value
 
 

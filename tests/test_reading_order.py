@@ -1,0 +1,62 @@
+"""The one reading order (typeset/layout/order.py): page geometry, top edge then left."""
+
+from xml.etree import ElementTree
+
+import pikepdf
+
+from typeset.layout.boxes import ModuleBox, PageLayout
+from typeset.layout.order import ordered_modules, reading_order
+
+from readback import epub_documents
+
+LINE = 15.0
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+
+
+def _box(name: str, x: float, top: float) -> ModuleBox:
+    return ModuleBox(article_id=name, column=1, span=1, x=x, top=top, width=100,
+                     height=100, boxed=False)
+
+
+def _page(number: int, *boxes: ModuleBox) -> PageLayout:
+    return PageLayout(number=number, content_top=0, modules=list(boxes), blank_lines=[0])
+
+
+def test_top_edge_first_then_left_edge():
+    page = _page(1, _box("low-left", 0, 300), _box("top-right", 200, 0),
+                 _box("top-left", 0, 0), _box("middle", 100, 150))
+    assert reading_order([page], LINE) == [["top-left", "top-right", "middle", "low-left"]]
+
+
+def test_tops_within_a_line_are_one_row_read_left_to_right():
+    page = _page(1, _box("right", 200, 100.0), _box("left", 0, 100.0 + LINE - 0.5),
+                 _box("below", 100, 100.0 + LINE))
+    assert [b.article_id for b in ordered_modules(page, LINE)] == ["left", "right", "below"]
+
+
+def test_a_staircase_does_not_drift_into_one_row():
+    page = _page(1, _box("a", 300, 0), _box("b", 200, 10), _box("c", 100, 20),
+                 _box("d", 0, 30))
+    assert reading_order([page], LINE) == [["b", "a", "d", "c"]]
+
+
+def test_pages_keep_their_order():
+    pages = [_page(1, _box("one", 0, 0)), _page(2, _box("two", 0, 0))]
+    assert reading_order(pages, LINE) == [["one"], ["two"]]
+
+
+def test_pdf_outlines_and_epub_contents_read_in_one_order(sample_outputs, archive_pdf):
+    """The print and archive PDFs' outlines (page → headlines) and the EPUB's contents
+    list the same articles in the same order: the one reading order."""
+    documents = epub_documents(sample_outputs["epub"])
+    nav = ElementTree.fromstring(documents["EPUB/nav.xhtml"])
+    toc = next(n for n in nav.iter(f"{{{XHTML}}}nav") if n.get(f"{{{OPS}}}type") == "toc")
+    contents = [["".join(a.itertext()) for a in group.iterfind(f"{{{XHTML}}}ol//{{{XHTML}}}a")]
+                for group in toc.find(f"{{{XHTML}}}ol").findall(f"{{{XHTML}}}li")]
+    contents = [titles for titles in contents if titles]  # the page credits have none
+    assert len(contents) == 3 and sum(map(len, contents)) == 18
+    for pdf in (sample_outputs["pdf"], archive_pdf):
+        with pikepdf.open(pdf) as document, document.open_outline() as outline:
+            pages = [[item.title for item in page.children] for page in outline.root]
+        assert pages == contents, pdf.name
