@@ -1,7 +1,8 @@
 """The pipeline, wired: readers → cjk → layout → html → writers.
 
-Every output is rendered in memory first and written only when all succeeded, each
-through a temporary file and a rename: bad input never leaves a partial or stale file.
+Every output is rendered in memory first and written only when all succeeded, and
+then as one set (:mod:`typeset.outputs`): bad input never leaves a partial or stale
+file, and a build stopped at any point leaves the previous set of outputs as it was.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from typeset import cache, cjk, collector, fonts, images, layout, pipeline, readers
-from typeset.cache import write_atomic
+from typeset import cache, cjk, collector, fonts, images, layout, outputs, pipeline, readers
 from typeset.errors import TypesetError
 from typeset.model import Issue
 from typeset.style import Style, load_style
@@ -56,27 +56,22 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
         job = prepare(source, load_style(style_name), jobs, mode=mode, watermark=watermark,
                       embed_fonts=embed_fonts, outline=outline,
                       print_pages="pdf" in formats and mode != "archive")
-        outputs = {out_dir / f"{job.issue.slug}{WRITERS[f].SUFFIX}": WRITERS[f].write(job)
-                   for f in formats}
+        slug = job.issue.slug
+        files = {f"{slug}{WRITERS[f].SUFFIX}": WRITERS[f].write(job) for f in formats}
         if "pdf" in formats:
-            slug = job.issue.slug
-            outputs[out_dir / f"{slug}.layout.json"] = \
-                layout.report.layout_json(job.layouts).encode("utf-8")
+            files[f"{slug}.layout.json"] = layout.report.layout_json(job.layouts).encode("utf-8")
             if preview:
-                pngs = pages_png(outputs[out_dir / f"{slug}.pdf"])
-                outputs |= {out_dir / f"{slug}-page-{n}.png": png
-                            for n, png in enumerate(pngs, 1)}
+                pngs = pages_png(files[f"{slug}.pdf"])
+                files |= {f"{slug}-page-{n}.png": png for n, png in enumerate(pngs, 1)}
     except TypesetError as exc:
         if exc.file is None and exc.field and exc.field.startswith("pages["):
             exc.file = str(source.root / "issue.yaml")
         elif exc.file is None and exc.article:
             exc.file = str(_article_file(source.root, exc.article, path))
         raise
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for target, data in outputs.items():
-        write_atomic(target, data)
+    outputs.commit(out_dir, files)
     cache.prune("pages", PAGE_CACHE_BYTES)
-    return Result(list(outputs), job.layouts)
+    return Result([out_dir / name for name in files], job.layouts)
 
 
 def prepare(source: readers.Source, style: Style, jobs: int = 1, *, mode: str = "print",

@@ -1,16 +1,27 @@
 """The build cache and atomic file writes.
 
-Measured heights (:mod:`typeset.layout.measure`) and rendered pages
-(:mod:`typeset.writers.pages`) are kept between builds under ``$TYPESET_CACHE_DIR``
-(default ``~/.cache/typeset``), one file per content hash: a key changes whenever
-anything that could change the entry does, so entries are never invalidated, only
-left behind. Every file, in the cache or in the build's output, is written to a
+Measured heights (:mod:`typeset.layout.measure`), page plans (:mod:`typeset.layout`),
+rendered pages (:mod:`typeset.writers.pages`), compiled templates
+(:mod:`typeset.html`) and file digests are kept between builds under
+``$TYPESET_CACHE_DIR`` (default ``~/.cache/typeset``), one file per key: a key changes
+whenever anything that could change the entry does, so entries are never invalidated,
+only left behind. Every file, in the cache or in the build's output, is written to a
 temporary file beside it and renamed into place: a reader never sees half a file and a
 failed build never leaves one.
+
+The cache is untrusted data: a disk, a copy or another program may have changed any
+byte of it. Entries are JSON or raw bytes (never pickles), each behind a header holding
+the SHA-256 of its kind, key and content; an entry whose header does not match is
+removed and read as missing, so the build makes it again and prints what it would have
+printed from a clean cache (:data:`counts` tells how many, ``typeset build -v`` shows
+them). An entry owned by another user is read as missing too: whoever could plant it
+could plant anything (compiled templates are code).
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import functools
 import hashlib
 import os
@@ -20,6 +31,13 @@ from pathlib import Path
 from typing import TypeVar
 
 Value = TypeVar("Value")
+
+#: What each entry starts with: this, the hex SHA-256 of :func:`_digest`, a newline.
+HEADER = b"typeset-cache 1 "
+
+#: Entries read (``hit``), missing (``miss``), written and discarded as damaged, by this
+#: process and the workers it ran (:mod:`typeset.parallel` adds theirs).
+counts: collections.Counter = collections.Counter()
 
 
 def folder(kind: str) -> Path:
@@ -33,11 +51,42 @@ def read(kind: str, key: str, suffix: str) -> bytes | None:
     modification time), which is what :func:`prune` keeps."""
     path = folder(kind) / key[:2] / f"{key}{suffix}"
     try:
-        data = path.read_bytes()
-        os.utime(path)
+        with open(path, "rb") as stream:
+            owner = os.fstat(stream.fileno()).st_uid
+            data = stream.read()
     except OSError:
+        counts["miss"] += 1
         return None
-    return data
+    if owner != os.getuid():
+        counts["miss"] += 1
+        return None
+    payload = _checked(kind, f"{key}{suffix}", data)
+    if payload is None:
+        counts["discarded"] += 1
+        with contextlib.suppress(OSError):  # (a read-only cache: still a miss)
+            path.unlink(missing_ok=True)
+        return None
+    with contextlib.suppress(OSError):  # (marked as used or not, the entry is good)
+        os.utime(path)
+    counts["hit"] += 1
+    return payload
+
+
+def _checked(kind: str, name: str, data: bytes) -> bytes | None:
+    """The content of the entry ``data`` if its header matches it, else None."""
+    end = len(HEADER) + 64
+    if not data.startswith(HEADER) or data[end:end + 1] != b"\n":
+        return None
+    payload = data[end + 1:]
+    return payload if data[len(HEADER):end] == _digest(kind, name, payload) else None
+
+
+def _digest(kind: str, name: str, payload: bytes) -> bytes:
+    """The hex SHA-256 of an entry: its kind and name too, so that an entry copied
+    under another key does not pass either."""
+    digest = hashlib.sha256(f"{kind}/{name}\0".encode())
+    digest.update(payload)
+    return digest.hexdigest().encode()
 
 
 def prune(kind: str, budget: int) -> None:
@@ -65,7 +114,9 @@ def write(kind: str, key: str, suffix: str, data: bytes) -> None:
     """Store ``data`` as the entry ``key`` of ``kind``."""
     target = folder(kind) / key[:2] / f"{key}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, data)
+    header = HEADER + _digest(kind, target.name, data) + b"\n"
+    write_atomic(target, header + data)
+    counts["written"] += 1
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -76,8 +127,10 @@ def write_atomic(target: Path, data: bytes) -> None:
             stream.write(data)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for sharing
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         os.unlink(temporary)
+        if isinstance(exc, OSError) and exc.filename is None:  # (a full disk names none)
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
 
 

@@ -1,21 +1,46 @@
-"""Command line: ``typeset build``, ``typeset layout``, ``typeset schema``, ``typeset export``…"""
+"""Command line: ``typeset-news build``, ``layout``, ``schema``, ``export``…
+
+Installed as ``typeset-news`` (and ``typeset``, which bash and zsh shadow with a builtin).
+What a user sees of a failure is one line: an input error exits 2, an environment error
+(a folder that cannot be written, a full disk, a missing system library) exits 3, a bug
+exits 1 and says so; ``--debug`` adds the traceback. A build stopped by SIGTERM, SIGHUP
+or Ctrl-C leaves the previous outputs and no temporary folder (:mod:`typeset.scratch`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
+import os
 import sys
+import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 
-from typeset import SAMPLE_ISSUE
+from typeset import SAMPLE_ISSUE, scratch
 from typeset.errors import TypesetError
+from typeset.messages import msg
+
+#: Exit statuses: bad input, a machine that cannot do the build (see the module).
+INPUT_ERROR, ENVIRONMENT_ERROR, BUG = 2, 3, 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="typeset", description=__doc__)
+    # --debug is accepted before or after the command: ``SUPPRESS`` keeps a command's
+    # parser from resetting what the main parser read.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback of an error")
+    called = Path(sys.argv[0]).name
+    parser = argparse.ArgumentParser(prog=called if called == "typeset" else "typeset-news",
+                                     description=__doc__.split("\n\n")[0], parents=[debug])
     commands = parser.add_subparsers(dest="command", required=True)
+    add_parser = commands.add_parser
+    commands.add_parser = lambda *a, **k: add_parser(*a, parents=[debug], **k)
 
     build = commands.add_parser("build", help="typeset an issue into PDF and EPUB")
     build.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE,
@@ -36,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="processes that measure and render (default: one per core)")
     build.add_argument("--watch", action="store_true",
                        help="build again whenever a file of the issue changes")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="also say what the build cache gave (entries read, made, "
+                            "found damaged and made again)")
 
     plan = commands.add_parser("layout", help="lay out an issue and print the page plans")
     plan.add_argument("issue", nargs="?", type=Path, default=SAMPLE_ISSUE)
@@ -48,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
 
     export = commands.add_parser("export", help="write an issue as one JSON file")
     export.add_argument("issue", type=Path)
-    export.add_argument("-o", "--out", type=Path, help="JSON file (default: standard output)")
+    export.add_argument("-o", "--out", type=Path,
+                        help="JSON file, with the pictures copied beside it "
+                             "(default: the JSON alone, to standard output)")
 
     diff = commands.add_parser("diff", help="show which pages changed between two proofs")
     diff.add_argument("old", type=Path, help="the earlier PDF")
@@ -69,11 +99,74 @@ def main(argv: list[str] | None = None) -> int:
     text_import.add_argument("--slug", help="output file name (ASCII)")
 
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        scratch.stop_on_signals()
+    scratch.reclaim()  # what builds killed outright left in the temp dir
     try:
         return COMMANDS[args.command](args)
-    except TypesetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print(msg("cli.stopped"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  (one line, never a traceback: see above)
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        message, status = complaint(exc)
+        print(message, file=sys.stderr)
+        return status
+
+
+def complaint(exc: Exception) -> tuple[str, int]:
+    """The line that tells the user what went wrong, and the exit status."""
+    if isinstance(exc, TypesetError):
+        return msg("cli.error", message=exc), INPUT_ERROR
+    environment = environment_problem(exc)
+    if environment:
+        return msg("cli.error", message=environment), ENVIRONMENT_ERROR
+    return msg("cli.bug", detail=f"{type(exc).__name__}: {exc}"), BUG
+
+
+#: What keeps a file from being written, and what to do about it, by errno.
+REASONS = {errno.ENOSPC: "env.no_space", errno.EDQUOT: "env.quota",
+           errno.EROFS: "env.read_only", errno.EACCES: "env.permission",
+           errno.EPERM: "env.permission", errno.ENOTDIR: "env.not_folder"}
+
+
+def environment_problem(exc: BaseException) -> str | None:
+    """What in the environment made ``exc`` (a folder that cannot be written, a full
+    disk, a missing system library), said for the user; None when it is not that."""
+    if isinstance(exc, MemoryError):
+        return msg("env.memory")
+    if not isinstance(exc, OSError):
+        return None
+    if exc.errno is None and "cannot load library" in str(exc):
+        return msg("env.library", detail=exc)
+    reason = msg(REASONS[exc.errno]) if exc.errno in REASONS else \
+        (os.strerror(exc.errno) if exc.errno else str(exc))
+    if exc.filename is None:
+        return reason
+    what = _whose(Path(os.fsdecode(exc.filename)))
+    hint = {"env.cache": "env.hint_cache", "env.output": "env.hint_output"}.get(what)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and hint:
+        reason += msg(hint)
+    return msg("env.cannot_write", what=msg(what), path=os.fsdecode(exc.filename),
+               reason=reason)
+
+
+def _whose(path: Path) -> str:
+    """Which of typeset's folders ``path`` is in (the innermost), as a message key."""
+    from typeset import cache
+    absolute = Path(os.path.abspath(path))
+    places = [(Path(os.path.abspath(place)), key) for place, key in
+              [(cache.folder(""), "env.cache"),
+               (Path(tempfile.gettempdir()), "env.temporary")] + _outputs]
+    for place, key in sorted(places, key=lambda p: -len(p[0].parts)):
+        if absolute.is_relative_to(place):
+            return key
+    return "env.file"
+
+
+#: The output folder of the build under way, for :func:`environment_problem`.
+_outputs: list[tuple[Path, str]] = []
 
 
 def _build(args) -> int:
@@ -87,6 +180,7 @@ def _build(args) -> int:
     jobs = cores() if args.jobs is None else args.jobs
     if jobs < 1:
         raise TypesetError(f"--jobs must be at least 1, not {jobs}")
+    _outputs[:] = [(args.out, "env.output")]
 
     def once() -> None:
         start = time.perf_counter()
@@ -95,6 +189,11 @@ def _build(args) -> int:
                        preview=args.preview, outline=args.outline_modules, jobs=jobs)
         _report(result, args)
         print(f"built in {time.perf_counter() - start:.1f} s", flush=True)
+        if args.verbose:
+            from typeset.cache import counts
+            print(msg("cli.cache_report", hit=counts["hit"], written=counts["written"],
+                      discarded=counts["discarded"]), flush=True)
+            counts.clear()
 
     if not args.watch:
         once()
@@ -137,7 +236,13 @@ def _check(args) -> int:
     from typeset.check import check
     if not args.pdf.is_file():
         raise TypesetError("no such PDF file", file=args.pdf)
-    report = check(args.pdf)
+    import pikepdf
+    import pypdfium2
+    try:
+        report = check(args.pdf)
+    except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:  # not a PDF, or a broken one
+        detail = str(exc).split(">: ", 1)[-1]  # (pikepdf names its in-memory stream)
+        raise TypesetError(msg("cli.not_pdf", detail=detail), file=args.pdf) from None
     print(report.summary())
     return 0 if report.ok else 1
 
@@ -155,14 +260,30 @@ def _schema(args) -> int:
 
 
 def _export(args) -> int:
+    """The issue as one JSON file. Written to a file, it takes its pictures along: each
+    is copied beside it at the path the JSON names (``images/…``), so the file builds
+    wherever it is written; to standard output, the JSON alone (its picture paths are
+    those of the issue folder)."""
+    from typeset.cache import write_atomic
     from typeset.readers import read
     from typeset.readers.jsonfile import dump_json
-    text = dump_json(read(args.issue).issue)
-    if args.out:
-        from typeset.cache import write_atomic
-        write_atomic(args.out, text.encode("utf-8"))
-    else:
+    source = read(args.issue)
+    text = dump_json(source.issue)
+    if not args.out:
         sys.stdout.write(text)
+        return 0
+    target = args.out.resolve().parent
+    names = sorted({f.image for a in source.issue.articles for f in a.figures})
+    for name in names:  # (all checked before anything is written)
+        there = target / name
+        if there.exists() and there.read_bytes() != (source.root / name).read_bytes():
+            raise TypesetError(msg("export.exists", source=source.root / name), file=there)
+    for name in names:
+        there = target / name
+        if not there.exists():
+            there.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(there, (source.root / name).read_bytes())
+    write_atomic(args.out, text.encode("utf-8"))
     return 0
 
 

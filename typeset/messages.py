@@ -152,6 +152,46 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "{limit} 百万像素"),
     "image.format": ("{value}: the file is a {actual} picture, not JPEG or PNG",
                      "{value}：文件是 {actual} 图片，不是 JPEG 或 PNG"),
+
+    # The machine (typeset.cli): what stops a build that is not the input's fault.
+    "cli.error": ("error: {message}", "错误：{message}"),
+    "cli.bug": ("internal error ({detail}); this is a bug in typeset: run again with "
+                "--debug and report what it prints",
+                "内部错误（{detail}）：这是 typeset 的缺陷；请加 --debug 再运行一次，"
+                "并报告它打印的内容"),
+    "cli.stopped": ("stopped", "已停止"),
+    "cli.not_pdf": ("cannot read as PDF ({detail})", "无法作为 PDF 读取（{detail}）"),
+    "cli.cache_report": ("cache: {hit} entries read, {written} written, {discarded} found "
+                         "damaged, discarded and made again",
+                         "缓存：读取 {hit} 项，写入 {written} 项，{discarded} 项已损坏，"
+                         "已丢弃并重新生成"),
+    "env.cannot_write": ("cannot write {what} ({path}): {reason}",
+                         "无法写入{what}（{path}）：{reason}"),
+    "env.output": ("the output folder", "输出文件夹"),
+    "env.cache": ("the cache folder", "缓存文件夹"),
+    "env.temporary": ("the temporary folder", "临时文件夹"),
+    "env.file": ("a file", "文件"),
+    "env.no_space": ("no space left on the disk; free some space on it",
+                     "磁盘空间已满；请清理出一些空间"),
+    "env.quota": ("disk quota exceeded; free some space within your quota",
+                  "超出磁盘配额；请在配额内清理出一些空间"),
+    "env.read_only": ("it is on a read-only disk; choose a writable folder",
+                      "它在只读磁盘上；请另选可写的文件夹"),
+    "env.permission": ("you may not write there; choose another folder or fix its "
+                       "permissions", "没有写入权限；请另选文件夹或修改其权限"),
+    "env.not_folder": ("a part of the path is a file, not a folder",
+                       "路径中有一项是文件而不是文件夹"),
+    "env.hint_cache": (" (set TYPESET_CACHE_DIR)", "（可设置 TYPESET_CACHE_DIR）"),
+    "env.hint_output": (" (-o)", "（用 -o 指定）"),
+    "env.library": ("a system library is missing ({detail}); install Pango as the README's "
+                    "Quick start says", "缺少系统库（{detail}）；请按 README 的 Quick start "
+                    "一节安装 Pango"),
+    "env.memory": ("out of memory; close other programs or build with --jobs 1",
+                   "内存不足；请关闭其他程序，或用 --jobs 1 再排一次"),
+    "export.exists": ("a different file is already there (the export would replace it "
+                      "with {source}); export to another folder or remove it",
+                      "那里已有另一个文件（导出会用 {source} 替换它）；请导出到别的文件夹，"
+                      "或先移走它"),
 }
 
 #: The languages of the catalogue's pairs, in order.

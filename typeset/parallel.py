@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from typeset import cache
 from typeset.errors import TypesetError
 
 Item = TypeVar("Item")
@@ -33,24 +34,29 @@ def run(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
     """``[function(item) for item in items]``, on up to ``jobs`` processes.
 
     ``warm`` runs here before the workers start, to load once what they all need. A
-    :class:`TypesetError` in a worker is raised here as it was raised there.
+    :class:`TypesetError` in a worker is raised here as it was raised there; what the
+    workers did with the cache is added to :data:`typeset.cache.counts` here.
     """
     jobs = min(jobs, len(items))
     if jobs <= 1:
         return [function(item) for item in items]
     if warm is not None:
         warm()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_Caught(function), items))
+        results = list(pool.map(_Caught(function), items))
     except BrokenProcessPool:
         raise TypesetError("a worker process died (out of memory?); build again with "
                            "--jobs 1 to see why") from None
-    for result in results:
+    finally:  # (on SIGTERM or an error, what is queued is not started)
+        pool.shutdown(wait=True, cancel_futures=True)
+    for _, counts in results:
+        cache.counts.update(counts)
+    for result, _ in results:
         if isinstance(result, _Failure):
             raise TypesetError(result.message, file=result.file, article=result.article,
                                field=result.field)
-    return results
+    return [result for result, _ in results]
 
 
 class _Failure:
@@ -63,13 +69,16 @@ class _Failure:
 
 
 class _Caught:
-    """``function`` with its TypesetError turned into a :class:`_Failure` result."""
+    """``function`` with its TypesetError turned into a :class:`_Failure` result, each
+    result paired with what the item did with the cache."""
 
     def __init__(self, function: Callable):
         self.function = function
 
     def __call__(self, item):
+        before = cache.counts.copy()
         try:
-            return self.function(item)
+            result = self.function(item)
         except TypesetError as error:
-            return _Failure(error)
+            result = _Failure(error)
+        return result, cache.counts - before

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from typeset import cache
-from typeset.errors import TypesetError
 
 #: Seconds between two looks at the files.
 INTERVAL = 0.5
@@ -54,10 +53,9 @@ def watch(path: Path, build: Callable[[], None], *, ignore: Path | None = None,
         state = seen()
         try:
             build()
-        except TypesetError as exc:
-            print(f"error: {exc}", file=sys.stderr, flush=True)
         except Exception as exc:  # noqa: BLE001  (a half-copied photo must not end it)
-            print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            from typeset.cli import complaint
+            print(complaint(exc)[0], file=sys.stderr, flush=True)
         builds += 1
         if rounds is not None and builds >= rounds:
             return

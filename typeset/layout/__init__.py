@@ -16,8 +16,8 @@ text is set — it only does arithmetic on the grid.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
-import pickle
 
 from typeset import cache
 from typeset.errors import TypesetError
@@ -123,12 +123,32 @@ def remembered_plan(issue: Issue, page: Page, style: Style, heights: dict, arriv
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     key = digest.hexdigest()
-    stored = cache.read("plans", key, ".pickle")
+    stored = cache.read("plans", key, ".json")
     if stored is not None:
-        return pickle.loads(stored)
+        try:
+            return _plan_from_json(stored)
+        except (ValueError, KeyError, TypeError):  # (pydantic's errors are ValueErrors)
+            pass  # not a plan this code wrote: plan again
     plan = plan_page(issue, page, style, heights, arrivals, measure, where)
-    cache.write("plans", key, ".pickle", pickle.dumps(plan))
+    cache.write("plans", key, ".json", _plan_json(plan))
     return plan
+
+
+def _plan_json(plan: tuple[PageLayout, list]) -> bytes:
+    """A plan as JSON: the cache holds data, never code (a pickle runs what it says)."""
+    page_layout, jumped = plan
+    return json.dumps({"layout": page_layout.model_dump(mode="json"),
+                       "jumped": [[placement.model_dump(mode="json"),
+                                   continuation.model_dump(mode="json")]
+                                  for placement, continuation in jumped]},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _plan_from_json(data: bytes) -> tuple[PageLayout, list]:
+    stored = json.loads(data)
+    return (PageLayout.model_validate(stored["layout"]),
+            [(Placement.model_validate(p), Article.model_validate(a))
+             for p, a in stored["jumped"]])
 
 
 def ranked(page: Page) -> list[Placement]:

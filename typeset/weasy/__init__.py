@@ -8,6 +8,7 @@
   :mod:`.squeeze` (where a line ends) and :mod:`.lookahead` (one line ahead);
 - :mod:`.columns` sets multi-column bodies once and cuts them into columns;
 - :mod:`.margins` skips making page margin boxes where no rule asks for one;
+- :mod:`.names` names pictures after their bytes, not their paths;
 - :mod:`.compose` draws a page's layers over each other;
 - :mod:`.merge` joins pages rendered apart, with one subset of each font, written
   without their fonts by :mod:`.fontstub`;
@@ -17,7 +18,8 @@
 WeasyPrint is pinned exactly (pyproject.toml) because :func:`measure_heights` reads its
 layout boxes (``Document.pages[i]._page_box``), :mod:`.cjk_patch` replaces five of its
 functions, :mod:`.columns` its multi-column layout, :mod:`.margins` its margin boxes and
-:mod:`.fontstub` its font cleaning while parts are written; none is public API.
+:mod:`.fontstub` its font cleaning while parts are written, :mod:`.names` its picture
+names; none is public API.
 """
 
 from __future__ import annotations
@@ -37,12 +39,13 @@ fontconfig.isolate()
 import weasyprint  # noqa: E402  (fontconfig must be isolated before Pango starts)
 
 from typeset.weasy import archive, fontstub  # noqa: E402
-from typeset.weasy import cjk_patch, columns, lookahead, margins, stylesheets  # noqa: E402
+from typeset.weasy import cjk_patch, columns, lookahead, margins, names, stylesheets  # noqa: E402
 from typeset.weasy.fetcher import RefusedURL, fetcher  # noqa: E402
 
 cjk_patch.install()
 columns.install()
 margins.install()
+names.install()
 
 #: WeasyPrint's layout boxes are in CSS px (1/96 in); the grid is in pt (1/72 in).
 PT_PER_PX = 0.75

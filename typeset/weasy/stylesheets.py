@@ -7,10 +7,12 @@ share one ``FontConfiguration``; without it WeasyPrint silently falls back to
 fontconfig's choice among the fonts it knows.
 
 Each ``FontConfiguration`` copies the fonts it loads into a temporary folder (39 MB for
-the broadsheet's five faces) and removes it when collected. Kept configurations are
-therefore let go at exit, and one is only ever removed by the process that made it:
-a forked worker (:mod:`typeset.parallel`) inherits the parent's and must not delete
-the parent's folder, while what a worker makes itself goes when the worker exits.
+the broadsheet's five faces) and removes it when collected. Ours put it in the run's
+own temporary folder (:mod:`typeset.scratch`), which goes at exit or on SIGTERM and is
+reclaimed after a kill. Kept configurations are let go at exit, and one is only ever
+removed by the process that made it: a forked worker (:mod:`typeset.parallel`) inherits
+the parent's and must not delete the parent's folder, while what a worker makes itself
+goes when the worker exits.
 
 The key holds the times and sizes of the font files: a font replaced under the same
 name during ``typeset build --watch`` is loaded anew. The CJK engine's measurements,
@@ -30,7 +32,7 @@ from shutil import rmtree
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from typeset import cache
+from typeset import cache, scratch
 from typeset.weasy import cjk_patch
 from typeset.weasy.fetcher import fetcher
 
@@ -41,6 +43,7 @@ class _Fonts(FontConfiguration):
     def __init__(self):
         super().__init__()
         self.owner = os.getpid()
+        self._folder = scratch.make("fonts-")  # (WeasyPrint's own would be in /tmp)
 
     def __del__(self):
         if os.getpid() == self.owner:
