@@ -87,7 +87,7 @@ def prepare(source: readers.Source, style: Style, jobs: int = 1, *, mode: str = 
     fonts.check_coverage(issue, style)
     images.prepare(issue, source.root, style)
     job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),
-              layouts=[], source_issue=source.issue, mode=mode, watermark=watermark,
+              built=clock() if mode == "proof" else None, layouts=[], source_issue=source.issue, mode=mode, watermark=watermark,
               embed_fonts=embed_fonts, outline=outline, jobs=jobs)
     printer = pages.printer(job) if print_pages else None
     layouts, printed = pipeline.lay_out(issue, source.root, style, jobs, printer)
@@ -108,8 +108,10 @@ def pages_png(pdf_bytes: bytes, scale: float = 0.5) -> list[bytes]:
         document.close()
 
 
-def build_time(issue: Issue) -> dt.datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the issue's date, in UTC."""
+def build_time(issue: Issue | None) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the issue's date, in UTC:
+    the time the outputs record (PDF and EPUB dates), so that building the same input
+    again gives the same bytes. (A proof's slug says when it was built: :func:`clock`.)"""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -117,6 +119,14 @@ def build_time(issue: Issue) -> dt.datetime:
         except ValueError:
             raise TypesetError(f"SOURCE_DATE_EPOCH is not a number: {epoch}") from None
     return dt.datetime.combine(issue.date, dt.time(), dt.timezone.utc)
+
+
+def clock() -> dt.datetime:
+    """The time of this build, to the minute, for a proof's slug line: SOURCE_DATE_EPOCH
+    when set (reproducible builds, tests), else now, so that a newer proof says so."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return build_time(None)
+    return dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
 
 
 def _article_file(root: Path, article_id: str, path: Path) -> Path:

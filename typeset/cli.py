@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
     build.add_argument("--style", default="broadsheet", help="style folder in styles/")
     build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf,epub")
-    build.add_argument("--mode", default="print", choices=("print", "proof", "archive"),
-                       help="the PDF: print, proof (marks and slug line), archive (PDF/A-3u)")
+    build.add_argument("--mode", default="print", choices=("print", "proof", "press", "archive"),
+                       help="the PDF: print, proof (marks and slug line), press (PDF/X-4 "
+                            "for the plate-maker), archive (PDF/A-3u)")
     build.add_argument("--watermark", action="store_true", help="proofs: 校样 across pages")
     build.add_argument("--embed-fonts", action="store_true",
                        help="EPUB: embed subsets of the fonts, cut to the characters used")
