@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,21 @@ from typeset import SAMPLE_ISSUE
 from typeset.build import build
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: The sample's issue date (2026-11-27, 00:00 UTC) as a Unix time.
+SAMPLE_EPOCH = "1795737600"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def source_date_epoch():
+    """A fixed build time for every build of the suite: without SOURCE_DATE_EPOCH, the
+    EPUB's dcterms:modified is the clock, and tests compare builds byte for byte."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SAMPLE_EPOCH
+    yield
+    if before is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 @pytest.fixture(scope="session")

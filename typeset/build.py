@@ -100,10 +100,13 @@ def prepare(source: readers.Source, style: Style, jobs: int = 1, *, mode: str = 
     """Run the text and layout stages: everything a writer needs.
 
     The layout runs even for an EPUB alone: the EPUB's cover is the printed front page.
+    A proof marks each placeholder photo (:func:`typeset.preflight.mark_placeholders`).
     ``print_pages`` prints each page as it is laid out (:mod:`typeset.pipeline`): the
     PDF writer then finds them in the page cache.
     """
-    issue = cjk.apply(source.issue)
+    from typeset.preflight import mark_placeholders
+    issue = cjk.apply(mark_placeholders(source.issue, source.root) if mode == "proof"
+                      else source.issue)
     fonts.check_coverage(issue, style)
     images.prepare(issue, source.root, style)
     job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),

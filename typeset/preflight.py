@@ -33,6 +33,7 @@ import pikepdf
 import pypdfium2 as pdfium
 from PIL import ImageMath
 
+from typeset.model import Issue
 from typeset.style import Press
 
 PT_PER_MM = 72 / 25.4
@@ -297,7 +298,34 @@ def _text(report: Report, data: bytes) -> None:
         document.close()
 
 
-def check_file(path: Path, limits: Press) -> Report:
-    """:func:`preflight` on the PDF at ``path``."""
-    return preflight(path.read_bytes(), limits)
+def placeholder_photo(path: Path) -> bool:
+    """Whether the picture at ``path`` is the grey stand-in ``typeset import`` writes."""
+    from typeset.readers.plaintext.write import placeholder_jpeg
+    try:
+        return path.stat().st_size == len(placeholder_jpeg()) and \
+            path.read_bytes() == placeholder_jpeg()
+    except OSError:
+        return False
+
+
+def mark_placeholders(issue: Issue, root: Path) -> Issue:
+    """``issue`` with the caption of each placeholder photo starting 【图片待补】: a
+    proof shows the desk, beside the grey picture, that the photo is still to come (the
+    mark is text, measured and set like any caption, and preflight finds it)."""
+    articles = []
+    for article in issue.articles:
+        figures = [figure.model_copy(update={"caption": f"【{PLACEHOLDER_MARK}】{figure.caption}"})
+                   if placeholder_photo(root / figure.image) else figure
+                   for figure in article.figures]
+        articles.append(article.model_copy(update={"figures": figures})
+                        if figures != article.figures else article)
+    return issue.model_copy(update={"articles": articles})
+
+
+def photos_described(issue: Issue, root: Path) -> bool:
+    """Whether every photo of ``issue`` has text that describes it (alt text or a
+    caption) and is the photo itself, not a placeholder: what an EPUB may then claim
+    as ``alternativeText``."""
+    return all((figure.alt or figure.caption) and not placeholder_photo(root / figure.image)
+               for article in issue.articles for figure in article.figures)
 

@@ -24,6 +24,7 @@ themselves carry none (:func:`typeset.weasy.render_part`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html as html_module
 import re
@@ -61,7 +62,10 @@ def layers(job: Job, index: int, page_layout: PageLayout,
 def document(job: Job, index: int, page_layout: PageLayout, marks: html.Proof | None,
              layer: str | None = None) -> HtmlDocument:
     """The print document of page ``index`` laid out as ``page_layout``, with the proof
-    ``marks`` (:func:`proof`): the whole page, or one ``layer`` of it."""
+    ``marks`` (:func:`proof`; this page's version put in, if :func:`layers` did not):
+    the whole page, or one ``layer`` of it."""
+    if marks is not None and not marks.version:
+        marks = replace(marks, version=page_version(job, index, page_layout))
     return html.print_document(job.issue.model_copy(update={"pages": [job.issue.pages[index]]}),
                                job.root, [page_layout], job.style, job.created,
                                proof=marks, outline=job.outline, layer=layer,
@@ -91,9 +95,11 @@ def page_version(job: Job, index: int, page_layout: PageLayout) -> str:
     It is the page's content hash as printed without proof marks (:func:`key` of each
     layer: HTML, CSS, the pictures' bytes, style and fonts), so two proofs of a page
     with the same version print the same, an edit changes the version of the pages it
-    moves and of no other, and rebuilding does not make a page look new.
+    moves and of no other, and rebuilding does not make a page look new. The build's
+    recorded time (in the HTML's metadata) is set aside: the version is the print's.
     """
-    plain = replace(job, mode="print")
+    plain = replace(job, mode="print", created=dt.datetime.combine(
+        job.issue.date, dt.time(), dt.timezone.utc))
     style_key = style_digest(job.style)
     return _joined([key(style_key, document(plain, index, page_layout, None, layer))
                     for layer in html.layers(page_layout, None)])[:8]
