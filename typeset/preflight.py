@@ -11,7 +11,8 @@ it made (their findings printed as warnings; press and archive builds refuse dra
 - ``colour``: in a press PDF (one that declares PDF/X), any RGB or spot colour: colour
   operators, colour spaces of images, shadings and set colour spaces (Separation,
   DeviceN), in every content stream and form;
-- ``font``: a font whose program is not embedded;
+- ``font``: a font whose program is not embedded, or a CID-keyed CFF font whose CIDs
+  are not the glyph ids its text uses (:mod:`typeset.weasy.cidfonts`);
 - ``tac``: in a press PDF, a photo or fill whose total area coverage (C+M+Y+K) is over
   the style's limit;
 - ``placeholder``: text an import left to be filled in (``待填``), a placeholder photo
@@ -35,6 +36,7 @@ from PIL import ImageMath
 
 from typeset.model import Issue
 from typeset.style import Press
+from typeset.weasy import cidfonts
 
 PT_PER_MM = 72 / 25.4
 #: What ``typeset import`` writes where the page text has no value.
@@ -106,6 +108,9 @@ def preflight(data: bytes, limits: Press, strict: bool | None = None,
             _boxes(report, number, page, limits, report.press)
             walker = _Walker(report, number, limits, placeholder_photo)
             walker.walk(page.obj, page.obj.get("/Resources"), pikepdf.Matrix())
+        for name in cidfonts.mismatched(pdf):
+            report.add("error", "font", 0, f"font {name}: its codes are glyph ids but its "
+                       "CFF finds glyphs by other CIDs: a RIP prints wrong glyphs")
     _text(report, data)
     report.findings.sort(key=lambda f: (f.level != "error", f.page, f.kind))
     return report

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typeset import fonts, html, weasy
 from typeset.readers.jsonfile import dump_json
 from typeset.style import Style
-from typeset.weasy import press
+from typeset.weasy import cidfonts, press
 from typeset.weasy.archive import Archive
 from typeset.weasy.merge import merge
 from typeset.writers import Job, pages
@@ -33,18 +33,19 @@ def write(job: Job) -> bytes:
     Print and proof pages are rendered one by one (cached, in parallel: see
     :mod:`.pages`) and joined; an archive is one tagged PDF/A document, whose
     structure tree and attachment could not be joined from pieces, so it is rendered
-    whole, in one process.
+    whole, in one process. Every kind has its CFF fonts renumbered so that a RIP
+    prints the glyphs a screen shows (:mod:`typeset.weasy.cidfonts`).
     """
     if job.mode == "archive":
         document = html.print_document(job.issue, job.root, job.layouts, job.style,
                                        job.created, outline=job.outline)
-        return weasy.render_archive(document, archive(job))
+        return cidfonts.fixed(weasy.render_archive(document, archive(job)))
     joined = merge(pages.parts(job), fonts.postscript_names(job.style))
     if job.mode == "press":
         return press.finish(joined, intent(job.style), job.issue.title, job.created)
     if job.mode == "proof":
         return press.finish_proof(joined, job.style.press.bleed_mm)
-    return joined
+    return cidfonts.fixed(joined)
 
 
 def intent(style: Style) -> press.Intent:
