@@ -123,9 +123,10 @@ ISSUE_YAML = ("paper: 测试日报\npublisher: 测试社\ndate: 2026-01-02\nnumb
               "      - {id: story, column: 1, span: 4}\n")
 
 
-def read_up_to_layout(path: Path) -> str | None:
+def read_up_to_layout(path: Path, source: str = "") -> str | None:
     """Everything before layout: read, CJK stage, font check, pictures. None when the
-    input passes; the message when it is refused. Anything else is raised (a failure)."""
+    input passes; the message when it is refused (``source``: the text that went in).
+    Anything else is raised (a failure)."""
     try:
         source = read(path)
         issue = cjk.apply(source.issue)
@@ -133,16 +134,20 @@ def read_up_to_layout(path: Path) -> str | None:
         images.prepare(issue, source.root, STYLE)
     except TypesetError as exc:
         event("refused")
-        return checked_message(str(exc))
+        return checked_message(str(exc), source)
     event("read, set and checked")
     return None
 
 
-def checked_message(message: str) -> str:
+def checked_message(message: str, source: str = "") -> str:
+    """``message`` for an editor: no traceback, pydantic English or internal names, and
+    no U+FFFD standing for what the input wrote (a NUL, ``&#0;``) unless it was one."""
     assert message.strip()
     for leak in ("Traceback", "Input should", "validation error", "Value error",
-                 "spans[", "html_block", "--cont", "U+FFFD"):
+                 "spans[", "html_block", "--cont"):
         assert leak not in message, message
+    if "U+FFFD" in message:
+        assert "\ufffd" in source or "65533" in source or "fffd;" in source.lower(), message
     return message
 
 
@@ -150,6 +155,7 @@ def checked_message(message: str) -> str:
 
 @settings(max_examples=examples(120, 4000), **FUZZ)
 @given(front=front_matter, body=markdown)
+@example(front={"headline": "0"}, body="&#0;")  # found by the long profile: U+FFFD
 def test_article_files(workspace, front, body):
     try:
         front_text = dump(front)
@@ -157,7 +163,7 @@ def test_article_files(workspace, front, body):
         return
     (workspace / "articles" / "story.md").write_text(f"---\n{front_text}---\n\n{body}",
                                                      encoding="utf-8")
-    read_up_to_layout(workspace)
+    read_up_to_layout(workspace, front_text + body)
 
 
 @settings(max_examples=examples(80, 3000), **FUZZ)
@@ -172,7 +178,7 @@ def test_raw_article_bytes(workspace, raw, encoding):
     except UnicodeEncodeError:
         data = raw.encode("utf-8", "surrogatepass")
     (workspace / "articles" / "story.md").write_bytes(data)
-    read_up_to_layout(workspace)
+    read_up_to_layout(workspace, raw)
 
 
 @settings(max_examples=examples(80, 2500), **FUZZ)
@@ -205,7 +211,7 @@ def test_issue_files(workspace, issue, as_json):
     except (yaml.YAMLError, ValueError):
         return
     try:
-        read_up_to_layout(path)
+        read_up_to_layout(path, json.dumps(issue, ensure_ascii=False, default=str))
     finally:
         (workspace / "issue.yaml").write_text(ISSUE_YAML, encoding="utf-8")
         (workspace / "issue.json").unlink(missing_ok=True)
@@ -223,6 +229,7 @@ paragraph = st.text(st.sampled_from(COVERED), min_size=20, max_size=80).map(
 @given(lines=st.lists(st.one_of(paragraph, paragraph, covered.map(lambda t: t + "\n"),
                                 st.sampled_from(PAGE_LINES), st.sampled_from(PAGE_LINES),
                                 piece), max_size=25).map("".join))
+@example(lines="00000000000000000000。\n本报讯（记者 张三）00000000000000000000。\n")  # found
 def test_plain_text_import(lines, tmp_path_factory):
     """The importer writes an issue folder that reads back, or refuses with a message."""
     folder = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp()))
@@ -232,10 +239,10 @@ def test_plain_text_import(lines, tmp_path_factory):
         import_page(source, folder / "issue", Options())
     except TypesetError as exc:
         event("import refused")
-        checked_message(str(exc))
+        checked_message(str(exc), lines)
     else:
         event("imported")
-        read_up_to_layout(folder / "issue")
+        read_up_to_layout(folder / "issue", lines)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -263,7 +270,7 @@ def test_whole_build(workspace, front, body, capsys):
     err = capsys.readouterr().err
     if code == 2:
         event("refused")
-        checked_message(err)
+        checked_message(err, dump(front) + body)
         return
     event("built")
     assert code == 0, err

@@ -139,6 +139,7 @@ def test_case03_control_characters_from_escapes_are_refused(small_issue, tmp_pat
     ("正文[x]。\n\n[x]: http://example.com\n", "line 11: a link reference definition"),
     ("![说明](images/p.jpg)正文\n", "image inside text"),
     ("正文 [x](a b) 正文。\n", "Markdown cannot read"),
+    ("正文&#0;。\n", "&#0;, a reference to no printable character"),
 ])
 def test_case05_markdown_is_printed_or_refused(body, expected, small_issue, tmp_path, capsys):
     write_story(small_issue, body="第一段。\n\n" + body)

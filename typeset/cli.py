@@ -1,33 +1,26 @@
 """Command line: ``typeset-news build``, ``layout``, ``schema``, ``export``…
 
 Installed as ``typeset-news`` (and ``typeset``, which bash and zsh shadow with a builtin).
-What a user sees of a failure is one line: an input error exits 2, an environment error
-(a folder that cannot be written, a full disk, a missing system library) exits 3, a bug
-exits 1 and says so; ``--debug`` adds the traceback. A build stopped by SIGTERM, SIGHUP
-or Ctrl-C leaves the previous outputs and no temporary folder (:mod:`typeset.scratch`).
+What a user sees of a failure is one line (:mod:`typeset.failures`: exit 2 for bad
+input, 3 for the environment, 1 for a bug); ``--debug`` adds the traceback. A build
+stopped by SIGTERM, SIGHUP or Ctrl-C leaves the previous outputs and no temporary folder
+(:mod:`typeset.scratch`).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import json
-import os
 import sys
-import tempfile
 import threading
 import time
 import traceback
 from pathlib import Path
 
-from typeset import SAMPLE_ISSUE, scratch
+from typeset import SAMPLE_ISSUE, failures, scratch
 from typeset.errors import TypesetError
 from typeset.messages import msg
-
-#: Exit statuses: bad input, a machine that cannot do the build (see the module).
-INPUT_ERROR, ENVIRONMENT_ERROR, BUG = 2, 3, 1
-
 
 def main(argv: list[str] | None = None) -> int:
     # --debug is accepted before or after the command: ``SUPPRESS`` keeps a command's
@@ -119,63 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001  (one line, never a traceback: see above)
         if getattr(args, "debug", False):
             traceback.print_exc()
-        message, status = complaint(exc)
+        message, status = failures.complaint(exc)
         print(message, file=sys.stderr)
         return status
-
-
-def complaint(exc: Exception) -> tuple[str, int]:
-    """The line that tells the user what went wrong, and the exit status."""
-    if isinstance(exc, TypesetError):
-        return msg("cli.error", message=exc), INPUT_ERROR
-    environment = environment_problem(exc)
-    if environment:
-        return msg("cli.error", message=environment), ENVIRONMENT_ERROR
-    return msg("cli.bug", detail=f"{type(exc).__name__}: {exc}"), BUG
-
-
-#: What keeps a file from being written, and what to do about it, by errno.
-REASONS = {errno.ENOSPC: "env.no_space", errno.EDQUOT: "env.quota",
-           errno.EROFS: "env.read_only", errno.EACCES: "env.permission",
-           errno.EPERM: "env.permission", errno.ENOTDIR: "env.not_folder"}
-
-
-def environment_problem(exc: BaseException) -> str | None:
-    """What in the environment made ``exc`` (a folder that cannot be written, a full
-    disk, a missing system library), said for the user; None when it is not that."""
-    if isinstance(exc, MemoryError):
-        return msg("env.memory")
-    if not isinstance(exc, OSError):
-        return None
-    if exc.errno is None and "cannot load library" in str(exc):
-        return msg("env.library", detail=exc)
-    reason = msg(REASONS[exc.errno]) if exc.errno in REASONS else \
-        (os.strerror(exc.errno) if exc.errno else str(exc))
-    if exc.filename is None:
-        return reason
-    what = _whose(Path(os.fsdecode(exc.filename)))
-    hint = {"env.cache": "env.hint_cache", "env.output": "env.hint_output"}.get(what)
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and hint:
-        reason += msg(hint)
-    return msg("env.cannot_write", what=msg(what), path=os.fsdecode(exc.filename),
-               reason=reason)
-
-
-def _whose(path: Path) -> str:
-    """Which of typeset's folders ``path`` is in (the innermost), as a message key."""
-    from typeset import cache
-    absolute = Path(os.path.abspath(path))
-    places = [(Path(os.path.abspath(place)), key) for place, key in
-              [(cache.folder(""), "env.cache"),
-               (Path(tempfile.gettempdir()), "env.temporary")] + _outputs]
-    for place, key in sorted(places, key=lambda p: -len(p[0].parts)):
-        if absolute.is_relative_to(place):
-            return key
-    return "env.file"
-
-
-#: The output folder of the build under way, for :func:`environment_problem`.
-_outputs: list[tuple[Path, str]] = []
 
 
 def _build(args) -> int:
@@ -189,7 +128,7 @@ def _build(args) -> int:
     jobs = cores() if args.jobs is None else args.jobs
     if jobs < 1:
         raise TypesetError(f"--jobs must be at least 1, not {jobs}")
-    _outputs[:] = [(args.out, "env.output")]
+    failures.output_folder[:] = [args.out]
 
     def once() -> None:
         start = time.perf_counter()

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from typeset import cache
+from typeset import cache, failures
 
 #: Seconds between two looks at the files.
 INTERVAL = 0.5
@@ -54,8 +54,7 @@ def watch(path: Path, build: Callable[[], None], *, ignore: Path | None = None,
         try:
             build()
         except Exception as exc:  # noqa: BLE001  (a half-copied photo must not end it)
-            from typeset.cli import complaint
-            print(complaint(exc)[0], file=sys.stderr, flush=True)
+            print(failures.complaint(exc)[0], file=sys.stderr, flush=True)
         builds += 1
         if rounds is not None and builds >= rounds:
             return

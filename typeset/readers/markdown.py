@@ -34,6 +34,10 @@ from typeset.messages import msg
 from typeset.readers import emphasis
 
 _PARSER = emphasis.install(MarkdownIt("commonmark").enable(["table", "strikethrough"]))
+# Character references and escapes stay tokens of their own (``text_special``), so that
+# a reference to no printable character (``&#0;``, which CommonMark turns into U+FFFD)
+# is refused as written; _spans joins the text again.
+_PARSER.core.ruler.disable("text_join")
 _PARSER.validateLink = lambda url: True  # the model refuses what may not be used
 _PARSER.normalizeLink = lambda url: url  # paths as written: no percent-encoding
 
@@ -190,8 +194,11 @@ def _spans(children: list[Token], line: int | None) -> list[dict]:
             strong = child.type == "strong_open"
         elif child.type in ("em_open", "em_close"):
             emphasis = child.type == "em_open"
-        elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
-            text = child.content if child.type in ("text", "code_inline") else ""
+        elif child.type in ("text", "text_special", "code_inline", "softbreak", "hardbreak"):
+            text = child.content if child.type not in ("softbreak", "hardbreak") else ""
+            if child.type == "text_special" and text == "\ufffd" and child.info == "entity" \
+                    and child.markup.lower() not in ("&#65533;", "&#xfffd;"):
+                raise _unsupported(msg("md.no_character", entity=child.markup), line)
             if not text:
                 continue
             if spans and spans[-1]["strong"] == strong and spans[-1]["emphasis"] == emphasis:

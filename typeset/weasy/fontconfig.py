@@ -9,6 +9,7 @@ initialises, i.e. before weasyprint is imported.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -26,8 +27,8 @@ def isolate() -> None:
     digest = hashlib.sha256(str(FONTS_DIR).encode()).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / f"typeset-fontconfig-{os.getuid()}-{digest}"
     folder.mkdir(mode=0o700, exist_ok=True)
-    if folder.stat().st_uid != os.getuid():
-        raise RuntimeError(f"{folder} belongs to another user; not using it")
+    if folder.stat().st_uid != os.getuid():  # (an environment error: exit 3)
+        raise PermissionError(errno.EACCES, "belongs to another user", str(folder))
     conf = folder / "fonts.conf"
     text = (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'

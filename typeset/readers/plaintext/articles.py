@@ -146,6 +146,7 @@ def _text(page: Page, line: Line) -> None:
         else:
             current.body.append({"type": "subhead", "text": page.pending.pop().text})
     draft = _current_or_headless(page, line)
+    text = line.text
     if dateline and draft.body:
         page.notes.append(Note(line.number, "kept a dateline inside the text as a paragraph",
                                "a lead-in dateline usually opens an article with a headline"))
@@ -154,8 +155,6 @@ def _text(page: Page, line: Line) -> None:
         if not rest:
             return
         text = rest
-    else:
-        text = line.text
     draft.body.append({"type": "paragraph", "spans": [{"text": text}]})
     draft.closed = False
 
