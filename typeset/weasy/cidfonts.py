@@ -15,11 +15,16 @@ fonts that would print wrong, for :mod:`typeset.preflight`.
 
 from __future__ import annotations
 
+import hashlib
 import io
+from pathlib import Path
 
+import fontTools
 import pikepdf
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
+
+from typeset import cache
 
 
 def fixed(data: bytes) -> bytes:
@@ -37,12 +42,26 @@ def renumber(pdf: pikepdf.Pdf) -> bool:
     the module's notes)."""
     changed = False
     for _, program in _programs(pdf):
-        cff = _cid_cff(program.read_bytes())
-        if cff is not None and not _identity(cff[0]):
-            program.write(_renumbered(*cff))
+        bare = _renumbered_program(program.read_bytes())
+        if bare:
+            program.write(bare)
             program.Subtype = pikepdf.Name.CIDFontType0C
             changed = True
     return changed
+
+
+def _renumbered_program(data: bytes) -> bytes:
+    """The renumbered bare CFF of a font program, or b"" when it needs none; cached
+    (a second or so for the four faces of an issue, and a re-proof mostly has the same
+    subsets)."""
+    key = hashlib.sha256(data + _MAKER).hexdigest()
+    found = cache.read("cidfonts", key, ".cff")
+    if found is not None:
+        return found
+    cff = _cid_cff(data)
+    bare = _renumbered(*cff) if cff is not None and not _identity(cff[0]) else b""
+    cache.write("cidfonts", key, ".cff", bare)
+    return bare
 
 
 def mismatched(pdf: pikepdf.Pdf) -> list[str]:
@@ -68,6 +87,10 @@ def _programs(pdf: pikepdf.Pdf):
             continue
         done.add(program.objgen)
         yield font, program
+
+
+#: What else the renumbered program depends on: this code and fontTools' version.
+_MAKER = hashlib.sha256(Path(__file__).read_bytes() + fontTools.version.encode()).digest()
 
 
 def _cid_cff(data: bytes):
@@ -98,6 +121,7 @@ def _renumbered(cff: CFFFontSet, font: TTFont | None) -> bytes:
     top.charset = renamed
     if font is not None:
         font.setGlyphOrder(renamed)
+        font.recalcBBoxes = False  # the outlines are untouched: no need to draw 24,000
     out = io.BytesIO()
     cff.compile(out, font)
     return out.getvalue()
