@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from typeset import cache, cjk, collector, fonts, images, layout, outputs, pipeline, readers
+from typeset import (cache, cjk, collector, fonts, images, layout, outputs, pipeline,
+                     preflight, readers)
 from typeset.errors import TypesetError
 from typeset.messages import msg
 from typeset.model import Issue
@@ -84,7 +85,6 @@ def build(path: Path, out_dir: Path, *, style_name: str = "broadsheet",
 def checked(pdf_bytes: bytes, job: Job, allow_draft: bool) -> list:
     """Preflight's findings on the PDF of ``job``; a TypesetError naming the drafts'
     findings when a press or archive build has any and ``allow_draft`` is not given."""
-    from typeset import preflight
     strict = job.mode in ("press", "archive")
     report = preflight.preflight(pdf_bytes, job.style.press, strict=strict)
     refused = preflight.refusals(report) if strict and not allow_draft else []
@@ -104,13 +104,13 @@ def prepare(source: readers.Source, style: Style, jobs: int = 1, *, mode: str = 
     ``print_pages`` prints each page as it is laid out (:mod:`typeset.pipeline`): the
     PDF writer then finds them in the page cache.
     """
-    from typeset.preflight import mark_placeholders
-    issue = cjk.apply(mark_placeholders(source.issue, source.root) if mode == "proof"
-                      else source.issue)
+    issue = cjk.apply(preflight.mark_placeholders(source.issue, source.root)
+                      if mode == "proof" else source.issue)
     fonts.check_coverage(issue, style)
     images.prepare(issue, source.root, style)
     job = Job(issue=issue, root=source.root, style=style, created=build_time(issue),
-              built=clock() if mode == "proof" else None, layouts=[], source_issue=source.issue, mode=mode, watermark=watermark,
+              built=clock() if mode == "proof" else None, layouts=[],
+              source_issue=source.issue, mode=mode, watermark=watermark,
               embed_fonts=embed_fonts, outline=outline, jobs=jobs)
     printer = pages.printer(job) if print_pages else None
     layouts, printed = pipeline.lay_out(issue, source.root, style, jobs, printer)

@@ -263,8 +263,8 @@ def _import(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "layout": _layout, "check": _check, "schema": _schema, "export": _export,
-            "diff": _diff, "import": _import, "preflight": _preflight}
+COMMANDS = {"build": _build, "layout": _layout, "check": _check, "schema": _schema,
+            "export": _export, "diff": _diff, "import": _import, "preflight": _preflight}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -319,7 +319,8 @@ def mark_placeholders(issue: Issue, root: Path) -> Issue:
     mark is text, measured and set like any caption, and preflight finds it)."""
     articles = []
     for article in issue.articles:
-        figures = [figure.model_copy(update={"caption": f"【{PLACEHOLDER_MARK}】{figure.caption}"})
+        figures = [figure.model_copy(
+                       update={"caption": f"【{PLACEHOLDER_MARK}】{figure.caption}"})
                    if placeholder_photo(root / figure.image) else figure
                    for figure in article.figures]
         articles.append(article.model_copy(update={"figures": figures})
