@@ -194,3 +194,8 @@ def test_imported_seed_page_in_press_needs_allow_draft(tmp_path, capsys):
     found, images, _ = colours(pdf)
     assert not [f for f in found if f[0] in ("rg", "RG")]
     assert all(space == "/DeviceCMYK" for space in images)
+
+
+def test_press_builds_are_byte_identical(press_pdf, tmp_path):
+    again = build(SAMPLE_ISSUE, tmp_path / "again", formats=("pdf",), mode="press", jobs=2)
+    assert again.paths[0].read_bytes() == press_pdf.read_bytes()

@@ -35,6 +35,7 @@ import pypdfium2 as pdfium
 from PIL import ImageMath
 
 from typeset.model import Issue
+from typeset.readers.plaintext.write import placeholder_jpeg
 from typeset.style import Press
 from typeset.weasy import cidfonts
 
@@ -97,7 +98,6 @@ def preflight(data: bytes, limits: Press, strict: bool | None = None,
     picture ``typeset import`` writes for a missing photo
     (:func:`typeset.readers.plaintext.write.placeholder_jpeg`)."""
     if placeholder_photo is None:
-        from typeset.readers.plaintext.write import placeholder_jpeg
         placeholder_photo = placeholder_jpeg()
     report = Report()
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -305,7 +305,6 @@ def _text(report: Report, data: bytes) -> None:
 
 def placeholder_photo(path: Path) -> bool:
     """Whether the picture at ``path`` is the grey stand-in ``typeset import`` writes."""
-    from typeset.readers.plaintext.write import placeholder_jpeg
     try:
         return path.stat().st_size == len(placeholder_jpeg()) and \
             path.read_bytes() == placeholder_jpeg()

@@ -23,6 +23,7 @@ import fontTools
 import pikepdf
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables import C_F_F_  # noqa: F401  (loaded now, not as a build ends)
 
 from typeset import cache
 
