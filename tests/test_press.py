@@ -188,7 +188,8 @@ def test_imported_seed_page_in_press_needs_allow_draft(tmp_path, capsys):
     assert not out.exists() or not list(out.iterdir())
     assert main(["build", str(issue), "--mode", "press", "--format", "pdf", "-o", str(out),
                  "-j", "1", "--allow-draft"]) == 0
-    assert "待填" in capsys.readouterr().err  # printed as preflight's findings
+    err = capsys.readouterr().err  # preflight's findings, printed
+    assert "待填" in err and "placeholder photo from typeset import" in err  # (separated)
     pdf = next(out.glob("*.pdf"))
     assert_pdfx(pdf)
     found, images, _ = colours(pdf)

@@ -16,8 +16,9 @@ it made (their findings printed as warnings; press and archive builds refuse dra
 - ``tac``: in a press PDF, a photo or fill whose total area coverage (C+M+Y+K) is over
   the style's limit;
 - ``placeholder``: text an import left to be filled in (``待填``), a placeholder photo
-  (the grey picture ``typeset import`` writes, found by its bytes) or a proof's mark of
-  one (``图片待补``);
+  (the grey picture ``typeset import`` writes, found by its bytes, or in a press PDF
+  by the key :mod:`typeset.weasy.press` marks it with) or a proof's mark of one
+  (``图片待补``);
 - ``boxes``: a page without TrimBox and BleedBox, or (press) a bleed narrower than the
   style's.
 
@@ -203,8 +204,9 @@ class _Walker:
         if image.objgen in self.seen_images:
             return
         self.seen_images.add(image.objgen)
-        if image.get("/Filter") == "/DCTDecode" and \
-                image.read_raw_bytes() == self.placeholder:
+        if image.get("/TypesetPlaceholder", False) or (
+                image.get("/Filter") == "/DCTDecode" and
+                image.read_raw_bytes() == self.placeholder):
             self.report.add("error", "placeholder", self.page,
                             "placeholder photo from typeset import")
         if self.report.press:

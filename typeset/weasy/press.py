@@ -51,6 +51,9 @@ VERSION = "PDF/X-4"
 JPEG_QUALITY = 90
 #: The overprint state every press page starts with (see the module's notes).
 OVERPRINT = pikepdf.Name("/TypesetOverprint")
+#: Key marking a separated placeholder photo (a private key: readers ignore it), since
+#: separating changes the bytes by which preflight knows one.
+PLACEHOLDER = pikepdf.Name("/TypesetPlaceholder")
 #: Decode array of an Adobe CMYK JPEG, whose samples are stored inverted.
 ADOBE_CMYK_DECODE = [1, 0, 1, 0, 1, 0, 1, 0]
 
@@ -64,6 +67,7 @@ class Intent:
     info: str  # what the condition is, for the plate-maker
     tac_percent: int  # total area coverage limit
     bleed_mm: float
+    placeholder: bytes = b""  # the stand-in photo of typeset import, to mark
 
 
 def finish(data: bytes, intent: Intent, title: str, created: dt.datetime) -> bytes:
@@ -130,6 +134,9 @@ def _separate_in(resources, intent: Intent, done: set) -> None:
         if xobject.get("/Subtype") == "/Form":
             _separate_in(xobject.get("/Resources"), intent, done)
         elif xobject.get("/Subtype") == "/Image" and is_rgb(xobject.get("/ColorSpace")):
+            if intent.placeholder and xobject.get("/Filter") == "/DCTDecode" and \
+                    xobject.read_raw_bytes() == intent.placeholder:
+                xobject[PLACEHOLDER] = True  # what preflight finds once it is separated
             data = cmyk_jpeg(pikepdf.PdfImage(xobject).as_pil_image(), intent)
             xobject.write(data, filter=pikepdf.Name.DCTDecode)
             xobject.ColorSpace = pikepdf.Name.DeviceCMYK

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typeset import fonts, html, weasy
 from typeset.readers.jsonfile import dump_json
+from typeset.readers.plaintext.write import placeholder_jpeg
 from typeset.style import Style
 from typeset.weasy import cidfonts, press
 from typeset.weasy.archive import Archive
@@ -53,7 +54,8 @@ def intent(style: Style) -> press.Intent:
     settings = style.press
     return press.Intent(profile=style.folder / settings.profile, condition=settings.condition,
                         info=settings.condition_info or settings.condition,
-                        tac_percent=settings.tac_percent, bleed_mm=settings.bleed_mm)
+                        tac_percent=settings.tac_percent, bleed_mm=settings.bleed_mm,
+                        placeholder=placeholder_jpeg())
 
 
 def archive(job: Job) -> Archive:
