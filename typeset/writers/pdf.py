@@ -1,6 +1,6 @@
 """PDF writer: the laid-out pages through the print templates and WeasyPrint.
 
-The same pages make three kinds of PDF (``Job.mode``):
+The same pages make four kinds of PDF (``Job.mode``):
 
 - ``print``: the trimmed pages, for the printer;
 - ``proof``: for the layout desk: bleed, crop marks and a slug line outside the bleed
