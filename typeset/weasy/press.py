@@ -12,7 +12,8 @@ pikepdf, in four steps:
 - photos (RGB image XObjects, wherever they are drawn) are separated into CMYK through
   the paper's profile (Pillow ImageCms, perceptual, sRGB assumed for the source), no
   pixel above the style's total area coverage (the profile is built with that ink
-  limit; :func:`limit_ink` holds it exactly) and encoded as Adobe CMYK JPEGs;
+  limit; :func:`limit_ink` holds it exactly) and encoded as Adobe CMYK JPEGs; a
+  placeholder photo of ``typeset import`` keeps a mark (:data:`PLACEHOLDER`);
 - black overprints: every page starts with an ExtGState that sets overprint (``/OP``,
   ``/op``) with overprint mode 1, which WeasyPrint never writes. Under mode 1 a
   DeviceCMYK colour leaves the inks it has at zero as they are, so pure-K type and
@@ -21,7 +22,7 @@ pikepdf, in four steps:
   knock out what lies under them;
 - the PDF/X-4 identification: ``/OutputIntents`` (``GTS_PDFX``, the style's printing
   condition, the profile embedded), XMP with ``pdfxid:GTS_PDFXVersion``, dates, title,
-  trapping unknown as ``/False``; PDF 1.6;
+  ``/Trapped /False`` (no trapping is done); PDF 1.6;
 - TrimBox and BleedBox on every page, the bleed from the style (:func:`set_boxes`,
   also used for proofs, whose CSS bleed is the wider area of their marks).
 
