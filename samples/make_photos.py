@@ -14,8 +14,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-W, H = 1200, 800
+W, H = 1200, 800  # the scenes' drawing units (drawn at SS times this)
 SS = 2  # supersampling factor: draw large, then shrink for smooth edges
+#: Each photo's size in pixels: between 200 and 300 ppi where the sample prints it
+#: (typeset preflight warns below 200; more than 300 only makes the PDF larger):
+#: the lead 250 mm wide, brief-training and p3-water about 180 mm, p3-market 121 mm,
+#: brief-lecture two columns (86 mm).
+SIZES = {"lead-heating": (2400, 1600), "brief-training": (1800, 1200),
+         "p3-water": (1800, 1200), "p3-market": (1200, 800), "brief-lecture": (900, 600)}
 OUT = Path(__file__).resolve().parent / "yuquan-daily" / "images"
 
 
@@ -58,7 +64,9 @@ def back_of_person(draw, x, y, s, coat, hair):
 
 
 def finish(img: Image.Image, name: str) -> None:
-    img = img.resize((W, H), Image.LANCZOS).filter(ImageFilter.GaussianBlur(0.6))
+    size = SIZES[name]
+    blur = 0.6 * size[0] / W  # the same softness at every size
+    img = img.resize(size, Image.LANCZOS).filter(ImageFilter.GaussianBlur(blur))
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{name}.jpg"
     img.convert("RGB").save(path, "JPEG", quality=80, optimize=True)

@@ -184,7 +184,11 @@ def test_cover_is_the_printed_front_page(book, sample_outputs):
 
 
 def test_small_photos_go_in_unchanged(book):
-    for figure in (f for a in read(SAMPLE_ISSUE).issue.articles for f in a.figures):
+    """Photos up to the e-book's 1600 px (the sample's lead is drawn for print, larger)."""
+    small = [f for a in read(SAMPLE_ISSUE).issue.articles for f in a.figures
+             if max(Image.open(SAMPLE_ISSUE / f.image).size) <= 1600]
+    assert small
+    for figure in small:
         assert book.files[f"EPUB/media/{figure.image}"] == \
             (SAMPLE_ISSUE / figure.image).read_bytes()
 

@@ -1,6 +1,9 @@
-"""Page proofs read back: bleed and crop marks, the slug line outside the trim, watermark."""
+"""Page proofs read back: bleed and crop marks, the slug line outside the bleed, each
+page's proof version, watermark; `typeset diff` lists only the pages an edit changed."""
 
 from __future__ import annotations
+
+import re
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -8,11 +11,12 @@ import pytest
 
 from typeset import SAMPLE_ISSUE
 from typeset.build import build
-from typeset.readers import read
-from typeset.writers.pages import proof_version
+from typeset.cli import main
 
 MM = 72 / 25.4
-BLEED = 12 * MM
+BLEED = 12 * MM  # the marks area (CSS bleed): twice the real bleed and the slug's 3 mm
+REAL_BLEED = 3 * MM  # style.yaml press.bleed_mm: the BleedBox
+VERSION = re.compile(r"版本 ([0-9a-f]{8})")
 
 
 def below_trim(page) -> str:
@@ -37,6 +41,9 @@ def test_pages_have_bleed_around_the_trim(proof_pdf):
                 pytest.approx([BLEED, BLEED], abs=0.1)
             assert [m - t for t, m in zip(trim[2:], media[2:], strict=True)] == \
                 pytest.approx([BLEED, BLEED], abs=0.1)
+            bleed = [float(v) for v in page.BleedBox]
+            assert [t - b for t, b in zip(trim, bleed, strict=True)] == \
+                pytest.approx([REAL_BLEED, REAL_BLEED, -REAL_BLEED, -REAL_BLEED], abs=0.01)
 
 
 def test_crop_marks_are_drawn_whole_in_every_corner(proof_pdf):
@@ -64,17 +71,22 @@ def test_crop_marks_are_drawn_whole_in_every_corner(proof_pdf):
             assert not dark(trim_x, trim_y), "marks stay outside the trim"
 
 
-def test_slug_line_outside_the_trim_names_paper_page_date_version_time(proof_pdf):
-    version = proof_version(read(SAMPLE_ISSUE).issue)
+def test_slug_line_outside_the_bleed_names_paper_page_date_version_time(proof_pdf):
+    """The suite builds at SOURCE_DATE_EPOCH = the sample's date (conftest.py)."""
     document = pdfium.PdfDocument(str(proof_pdf))
     sections = ["要闻", "基层治理", "民生"]
+    versions = []
     for number, (page, section) in enumerate(zip(document, sections, strict=True), start=1):
         slug = below_trim(page)
         for part in ("榆泉日报", f"第{number}版 {section}", "2026年11月27日",
-                     f"版本 {version}", "2026-11-27 00:00 UTC"):
+                     "生成 2026-11-27 00:00 UTC"):
             assert part in slug, (part, slug)
-        assert f"版本 {version}" not in inside_trim(page)
+        versions += VERSION.findall(slug)
+        left, bottom, right, _ = page.get_bleedbox()
+        assert "版本" not in page.get_textpage().get_text_bounded(left, bottom, right, 0)
+        assert "版本" not in inside_trim(page)
     document.close()
+    assert len(set(versions)) == 3, "each page has its own version"
 
 
 def test_watermark_on_request(proof_pdf):
@@ -83,11 +95,31 @@ def test_watermark_on_request(proof_pdf):
     document.close()
 
 
-def test_proof_version_follows_the_copy():
-    issue = read(SAMPLE_ISSUE).issue
-    edited = issue.model_copy(update={"number": issue.number + 1})
-    assert proof_version(issue) == proof_version(read(SAMPLE_ISSUE).issue)
-    assert proof_version(edited) != proof_version(issue)
+def slug_versions(pdf) -> list[str]:
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return [VERSION.search(below_trim(page)).group(1) for page in document]
+    finally:
+        document.close()
+
+
+def test_an_edit_on_page_3_changes_page_3_alone(issue_copy, proof_pdf, tmp_path, capsys,
+                                                 monkeypatch):
+    """A caption edited on page 3, proofed a day later: only page 3's version changes,
+    and `typeset diff` lists page 3 alone (the slugs' times differ on every page, but
+    lie outside the bleed, which is what diff compares)."""
+    article = issue_copy / "articles" / "p3-market.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "市民在城西农贸市场", "市民在县城西农贸市场"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795737600 + 86400))
+    edited = build(issue_copy, tmp_path / "out", formats=("pdf",), mode="proof",
+                   watermark=True).paths[0]
+    old, new = slug_versions(proof_pdf), slug_versions(edited)
+    assert old[:2] == new[:2] and old[2] != new[2]
+    assert main(["diff", str(proof_pdf), str(edited), "-o", str(tmp_path / "diff")]) == 0
+    out = capsys.readouterr().out
+    assert "changed pages: 3\n" in out, out
+    assert [p.name for p in (tmp_path / "diff").iterdir()] == ["page-3.png"]
 
 
 def test_proof_without_watermark_is_reproducible_and_dated_by_source_date_epoch(

@@ -41,9 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
     build.add_argument("--style", default="broadsheet", help="style folder in styles/")
     build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf,epub")
-    build.add_argument("--mode", default="print", choices=("print", "proof", "archive"),
-                       help="the PDF: print, proof (marks and slug line), archive (PDF/A-3u)")
+    build.add_argument("--mode", default="print", choices=("print", "proof", "press", "archive"),
+                       help="the PDF: print, proof (marks and slug line), press (PDF/X-4 "
+                            "for the plate-maker), archive (PDF/A-3u)")
     build.add_argument("--watermark", action="store_true", help="proofs: 校样 across pages")
+    build.add_argument("--allow-draft", action="store_true",
+                       help="press and archive: write even with placeholders (待填, "
+                            "placeholder photos) or photos under the style's error_ppi")
     build.add_argument("--embed-fonts", action="store_true",
                        help="EPUB: embed subsets of the fonts, cut to the characters used")
     build.add_argument("--preview", action="store_true",
@@ -68,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("pdf", type=Path)
     check.add_argument("--issue", type=Path, help="the issue the PDF was built from: its "
                        "display texts as written give HEAD-1 the phrase spaces")
+
+    flight = commands.add_parser("preflight", help="check a PDF as a printing plant would")
+    flight.add_argument("pdf", type=Path)
+    flight.add_argument("--style", default="broadsheet",
+                        help="style whose limits apply (ppi, ink, bleed)")
 
     export = commands.add_parser("export", help="write an issue as one JSON file")
     export.add_argument("issue", type=Path)
@@ -139,6 +148,7 @@ def _build(args) -> int:
         start = time.perf_counter()
         result = build(args.issue, args.out, style_name=args.style, formats=formats,
                        mode=args.mode, watermark=args.watermark, embed_fonts=args.embed_fonts,
+                       allow_draft=args.allow_draft,
                        preview=args.preview, outline=args.outline_modules, jobs=jobs)
         _report(result, args)
         print(f"built in {time.perf_counter() - start:.1f} s", flush=True)
@@ -163,6 +173,8 @@ def _report(result, args) -> None:
     from typeset.layout.report import table
     from typeset.style import load_style
     print(table(result.layouts, load_style(args.style).grid))
+    for finding in result.findings:  # preflight's, as warnings: the build succeeded
+        print(f"preflight: {finding}", file=sys.stderr)
     for path in result.paths:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
         if args.embed_fonts and path.suffix == ".epub":
@@ -198,6 +210,21 @@ def _check(args) -> int:
     except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:  # not a PDF, or a broken one
         detail = str(exc).split(">: ", 1)[-1]  # (pikepdf names its in-memory stream)
         raise TypesetError(msg("cli.not_pdf", detail=detail), file=args.pdf) from None
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _preflight(args) -> int:
+    from typeset.preflight import preflight
+    from typeset.style import load_style
+    if not args.pdf.is_file():
+        raise TypesetError("no such PDF file", file=args.pdf)
+    import pikepdf
+    try:
+        report = preflight(args.pdf.read_bytes(), load_style(args.style).press)
+    except (pikepdf.PdfError, ValueError) as exc:  # not a PDF, or a broken one
+        raise TypesetError(msg("cli.not_pdf", detail=str(exc).split(">: ", 1)[-1]),
+                           file=args.pdf) from None
     print(report.summary())
     return 0 if report.ok else 1
 
@@ -269,8 +296,9 @@ def _import(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "layout": _layout, "check": _check, "schema": _schema, "export": _export,
-            "diff": _diff, "import": _import, "serve": _serve}
+COMMANDS = {"build": _build, "layout": _layout, "check": _check, "schema": _schema,
+            "export": _export, "diff": _diff, "import": _import, "preflight": _preflight,
+            "serve": _serve}
 
 if __name__ == "__main__":
     sys.exit(main())

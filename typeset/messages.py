@@ -163,6 +163,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                 "并报告它打印的内容"),
     "cli.stopped": ("stopped", "已停止"),
     "cli.not_pdf": ("cannot read as PDF ({detail})", "无法作为 PDF 读取（{detail}）"),
+    "preflight.refused": ("a {mode} PDF is not written from a draft ({count} findings: "
+                          "{findings}); give --allow-draft to write it anyway",
+                          "草稿不能出{mode} PDF（{count} 项：{findings}）；"
+                          "确要输出请加 --allow-draft"),
     "cli.cache_report": ("cache: {hit} entries read, {written} written, {discarded} found "
                          "damaged, discarded and made again",
                          "缓存：读取 {hit} 项，写入 {written} 项，{discarded} 项已损坏，"

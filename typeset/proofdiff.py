@@ -1,6 +1,9 @@
 """What changed between two proofs, page by page: editors re-read only what moved.
 
-Both PDFs are rendered with pdfium at a modest resolution and compared pixel by pixel.
+Both PDFs are rendered with pdfium at a modest resolution and compared pixel by pixel,
+inside each page's BleedBox: what is printed. A proof's slug line and marks lie outside
+it, and the slug's build time differs between any two proofs, so comparing them would
+list every page.
 For every page that changed, a picture of the new page is written, greyed, with the
 changed areas tinted red. Changed pixels are shown as whole cells a few millimetres
 wide: a changed character or a moved rule is a box that catches the eye, not a speck.
@@ -97,13 +100,21 @@ def highlight(page: Image.Image, cells: Image.Image) -> Image.Image:
 
 
 def _render(path: Path) -> list[Image.Image]:
-    """Every page of a PDF as a grey image at :data:`DPI`."""
+    """Every page of a PDF, cut to its BleedBox, as a grey image at :data:`DPI`."""
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, FileNotFoundError) as exc:
         raise TypesetError(f"cannot read as PDF: {exc}", file=path) from None
     try:
-        return [page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
-                for page in document]
+        return [_bleed_area(page) for page in document]
     finally:
         document.close()
+
+
+def _bleed_area(page: pdfium.PdfPage) -> Image.Image:
+    scale = DPI / 72
+    picture = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+    left, bottom, _, top = page.get_cropbox()  # what pdfium renders
+    b_left, b_bottom, b_right, b_top = page.get_bleedbox()  # the crop box if none
+    return picture.crop((round((b_left - left) * scale), round((top - b_top) * scale),
+                         round((b_right - left) * scale), round((top - b_bottom) * scale)))

@@ -121,6 +121,18 @@ class Display(BaseModel):
     continued: DisplayKind  # a jump's continuation repeats its headline small
     deck: DisplayKind
     subhead: DisplayKind
+class Press(BaseModel):
+    """What press mode and preflight need of the paper (style.yaml ``press``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bleed_mm: float = Field(default=3.0, ge=0, le=6)  # the BleedBox beyond the trim
+    tac_percent: int = Field(default=240, ge=150, le=400)  # total area coverage limit
+    profile: str = "icc/uncoated-fogra30.icc"  # CMYK output profile, in the style folder
+    condition: str = "FOGRA30"  # OutputConditionIdentifier
+    condition_info: str = ""
+    warn_ppi: int = Field(default=200, ge=1)
+    error_ppi: int = Field(default=120, ge=1)
 
 
 class Style(BaseModel):
@@ -140,6 +152,8 @@ class Style(BaseModel):
     #: The finest a picture is printed, in pixels per inch at its placed size: larger
     #: pictures are scaled down for print (typeset.images); None keeps them whole.
     max_ppi: int | None = Field(default=None, ge=72)
+    #: Press mode and preflight: bleed, ink limit, output profile, resolution limits.
+    press: Press = Press()
 
     @cached_property
     def font_paths(self) -> list[Path]:

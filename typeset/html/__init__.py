@@ -41,20 +41,24 @@ class HtmlDocument:
 
 @dataclass(frozen=True)
 class Proof:
-    """What a page proof adds around each page: the slug line's version, a watermark."""
+    """What a page proof adds around each page: the slug line's version (of that page,
+    :func:`typeset.writers.pages.page_version`) and time, a watermark."""
 
     version: str
     watermark: bool = False
+    built: dt.datetime | None = None  # the slug's time: the build's
 
 
 def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: Style,
                    created: dt.datetime, proof: Proof | None = None,
-                   outline: bool = False, layer: str | None = None) -> HtmlDocument:
+                   outline: bool = False, layer: str | None = None,
+                   press: bool = False) -> HtmlDocument:
     """The whole issue as one paged HTML document, modules at their layout boxes.
 
     With ``proof``, the pages get bleed, crop marks and a slug line (proof.css.j2);
     ``outline`` draws each module's box (for checking a layout in the preview).
-    ``layer`` keeps one layer of a one-page issue (:func:`layers`).
+    ``layer`` keeps one layer of a one-page issue (:func:`layers`); ``press`` adds
+    press.css.j2 (black ink only, bleed: typeset.weasy.press).
     """
     env = _environment(style.folder)
     # Modules in reading order: a tagged PDF's structure tree and outline follow it.
@@ -66,20 +70,22 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
         outline=outline, layer=layer, fit=_fitter(style, strict=True),
         weekday=issue.weekday or f"星期{WEEKDAYS[issue.date.weekday()]}",
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
-    css = _css(env, style, proof=proof is not None)
+    css = _css(env, style, proof=proof is not None, press=press)
     return HtmlDocument(html, root, css, style.folder, _roots(root), style.latin_spacing_em)
 
 
 def layers(layout: PageLayout, proof: Proof | None) -> list[str]:
     """The layers of a page, bottom first, for ``print_document(layer=…)``: the page
-    itself (running head, masthead, slug line, credits), each module, and a proof's
-    watermark, which lies over the copy.
+    itself (running head, masthead, credits), each module, and a proof's slug line
+    (alone, since its time changes with every build) and watermark, which lies over
+    the copy.
 
     Each layer is rendered alone and drawn over the ones before it
     (:mod:`typeset.weasy.compose`), so that an edit to one article renders one module
     again, not its page.
     """
     return ["page", *(f"module:{box.article_id}" for box in layout.modules),
+            *(["slug"] if proof else []),
             *(["watermark"] if proof and proof.watermark else [])]
 
 
@@ -198,12 +204,14 @@ def _roots(root: Path) -> list[Path]:
     return [root, STYLES_DIR, FONTS_DIR]
 
 
-def _css(env: jinja2.Environment, style: Style, proof: bool = False) -> str:
-    """print.css.j2 for ``style``, with proof.css.j2 for a proof: rendered once per
-    style and template, not for each of the hundreds of documents of a build (each
-    page's layers, measuring sheets). The templates are part of the key: jinja gives
-    a new one when its file changes (``typeset build --watch``)."""
-    names = ["print.css.j2"] + (["proof.css.j2"] if proof else [])
+def _css(env: jinja2.Environment, style: Style, proof: bool = False,
+         press: bool = False) -> str:
+    """print.css.j2 for ``style``, with proof.css.j2 for a proof or press.css.j2 for
+    press: rendered once per style and template, not for each of the hundreds of
+    documents of a build (each page's layers, measuring sheets). The templates are part
+    of the key: jinja gives a new one when its file changes (``typeset build --watch``)."""
+    names = ["print.css.j2"] + (["proof.css.j2"] if proof else []) + \
+        (["press.css.j2"] if press else [])
     templates = tuple(env.get_template(name) for name in names)
     key = (templates, style.model_dump_json())
     if key not in _rendered_css:

@@ -25,7 +25,8 @@ class Job:
     created: dt.datetime  # fixed build time: SOURCE_DATE_EPOCH or the issue date
     layouts: list[PageLayout]
     source_issue: Issue  # as read, before the text stage: what an archive embeds
-    mode: str = "print"  # the PDF: print | proof (marks, slug line) | archive (PDF/A-3u)
+    mode: str = "print"  # the PDF: print | proof (marks, slug) | press (PDF/X-4) | archive
+    built: dt.datetime | None = None  # a proof's slug time: SOURCE_DATE_EPOCH or now
     watermark: bool = False  # proofs: "校样" across every page
     embed_fonts: bool = False  # EPUB: subsets of the style's fonts inside the book
     outline: bool = False  # PDF: draw each module's box (to check a layout)

@@ -24,17 +24,17 @@ themselves carry none (:func:`typeset.weasy.render_part`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html as html_module
 import re
+from dataclasses import replace
 
 from typeset import cache, html, parallel, weasy
 from typeset.html import HtmlDocument
 from typeset.layout import PageLayout
 from typeset.layout.measure import style_digest
-from typeset.model import Issue
 from typeset.pipeline import Printer
-from typeset.readers.jsonfile import dump_json
 from typeset.weasy.compose import compose
 from typeset.writers import Job
 
@@ -51,7 +51,10 @@ def documents(job: Job, numbers: list[int] | None = None) -> list[list[HtmlDocum
 
 def layers(job: Job, index: int, page_layout: PageLayout,
            marks: html.Proof | None) -> list[HtmlDocument]:
-    """The print documents of the layers of page ``index``, bottom first."""
+    """The print documents of the layers of page ``index``, bottom first; a proof's
+    slug line gets the version of this page (:func:`page_version`)."""
+    if marks is not None:
+        marks = replace(marks, version=page_version(job, index, page_layout))
     return [document(job, index, page_layout, marks, layer)
             for layer in html.layers(page_layout, marks)]
 
@@ -59,10 +62,14 @@ def layers(job: Job, index: int, page_layout: PageLayout,
 def document(job: Job, index: int, page_layout: PageLayout, marks: html.Proof | None,
              layer: str | None = None) -> HtmlDocument:
     """The print document of page ``index`` laid out as ``page_layout``, with the proof
-    ``marks`` (:func:`proof`): the whole page, or one ``layer`` of it."""
+    ``marks`` (:func:`proof`; this page's version put in, if :func:`layers` did not):
+    the whole page, or one ``layer`` of it."""
+    if marks is not None and not marks.version:
+        marks = replace(marks, version=page_version(job, index, page_layout))
     return html.print_document(job.issue.model_copy(update={"pages": [job.issue.pages[index]]}),
                                job.root, [page_layout], job.style, job.created,
-                               proof=marks, outline=job.outline, layer=layer)
+                               proof=marks, outline=job.outline, layer=layer,
+                               press=job.mode == "press")
 
 
 def printer(job: Job) -> Printer:
@@ -77,18 +84,25 @@ def printer(job: Job) -> Printer:
 
 
 def proof(job: Job) -> html.Proof | None:
-    """What a page proof adds to each page (``job.mode`` proof), else None."""
-    return html.Proof(proof_version(job.source_issue), job.watermark) \
-        if job.mode == "proof" else None
+    """What a page proof adds to each page (``job.mode`` proof), else None; the
+    version is each page's own (:func:`layers`)."""
+    return html.Proof("", job.watermark, job.built) if job.mode == "proof" else None
 
 
-def proof_version(issue: Issue) -> str:
-    """A fingerprint of the issue's copy, printed on proofs.
+def page_version(job: Job, index: int, page_layout: PageLayout) -> str:
+    """A fingerprint of what page ``index`` prints, for its proof's slug line.
 
-    Two proofs with the same version show the same copy; any edit changes it. It comes
-    from the input alone, so rebuilding a proof does not make it look like a new one.
+    It is the page's content hash as printed without proof marks (:func:`key` of each
+    layer: HTML, CSS, the pictures' bytes, style and fonts), so two proofs of a page
+    with the same version print the same, an edit changes the version of the pages it
+    moves and of no other, and rebuilding does not make a page look new. The build's
+    recorded time (in the HTML's metadata) is set aside: the version is the print's.
     """
-    return hashlib.sha256(dump_json(issue).encode("utf-8")).hexdigest()[:8]
+    plain = replace(job, mode="print", created=dt.datetime.combine(
+        job.issue.date, dt.time(), dt.timezone.utc))
+    style_key = style_digest(job.style)
+    return _joined([key(style_key, document(plain, index, page_layout, None, layer))
+                    for layer in html.layers(page_layout, None)])[:8]
 
 
 def parts(job: Job) -> list[bytes]:
