@@ -83,7 +83,8 @@ def render(tmp_path: Path, modules: list[str], name: str = "page.pdf",
 
 def issue(**fields) -> Issue:
     """A one-article issue holding the display texts as written."""
-    article = {"id": "a", "headline": "标题", **fields}
+    article = {"id": "a", "headline": "标题",
+               "body": [{"type": "paragraph", "spans": [{"text": BODY}]}], **fields}
     return Issue.model_validate({
         "paper": "榆泉日报", "publisher": "中共榆泉县委", "date": dt.date(2026, 11, 27),
         "number": 1, "slug": "t", "pages": [{"number": 1, "section": "要闻",
@@ -330,3 +331,19 @@ def test_stress_set_every_display_block_found(tmp_path):
     assert report.display_blocks == fields
     assert report.modules == 32
     assert write_issue(tmp_path / "full").joinpath("issue.yaml").read_text().count("id: ") == 128
+
+
+def test_fit1_neighbouring_modules_on_one_baseline_are_not_one_line(tmp_path):
+    """Two one-column modules side by side, a gutter apart, their kickers (one
+    condensed, 长体) on one baseline: content order runs from one into the other, yet
+    each is its own module's display line, in its box."""
+    kicker = ('<p class="deck" style="width: 117pt; white-space: nowrap; transform: '
+              'scaleX(0.85); transform-origin: 0 0">{}</p>')
+    pdf = render(tmp_path, [
+        module("a", 0, 0, 60, kicker.format("供热管网 温暖过冬"), width=117),
+        module("b", 126, 0, 600, '<p class="deck">清雪保畅通 公交不停运</p>' + body(BODY),
+               width=117),
+    ])
+    report = check(pdf)
+    assert report.modules == 2 and report.display_blocks == 2, report.summary()
+    assert report.count("FIT-1") == 0, offenders(report, "FIT-1")

@@ -27,7 +27,8 @@ class Glyph:
     left: float
     right: float
     baseline: float
-    size: float  # the em: font size times the text matrix's scale, in pt
+    size: float  # the em: font size times the text matrix's vertical scale, in pt (a
+    # condensed line (长体) keeps its size; its advances, from pdfium, are narrower)
     font: str = ""
     space_before: bool = False  # pdfium reads a space before it (a gap it judged wide)
 
@@ -103,6 +104,36 @@ def modules(data: bytes) -> list[Module]:
                 found.append(Module(numbers[dest[0].objgen], name, float(dest[2]),
                                     float(dest[3]), float(end[2]), float(end[3])))
         return sorted(found, key=lambda m: (m.page, -m.top, m.left))
+
+
+def split_at_modules(lines: list[Line], boxes: list[Module]) -> list[Line]:
+    """The lines with each cut where it jumps a gap into another module's box.
+
+    Content order can run from one module's line straight into a neighbour's on the
+    same baseline (two one-column kickers side by side read as one line). A line that
+    overruns its module runs on glyph against glyph, over the gutter: it is cut only
+    where a gap wider than a point opens onto a glyph starting in another module, so an
+    overrun stays whole for FIT-1 to find.
+    """
+    cut: list[Line] = []
+    for line in lines:
+        owner = _owner(line.glyphs[0], boxes, line.page)
+        start = 0
+        for index in range(1, len(line.glyphs)):
+            before, glyph = line.glyphs[index - 1], line.glyphs[index]
+            if glyph.left - before.right <= 1.0:
+                continue
+            module = _owner(glyph, boxes, line.page)
+            if module is not None and module is not owner:
+                cut.append(Line(line.page, line.glyphs[start:index]))
+                start, owner = index, module
+        cut.append(Line(line.page, line.glyphs[start:]) if start else line)
+    return cut
+
+
+def _owner(glyph: Glyph, boxes: list[Module], page: int) -> Module | None:
+    """The module whose box holds the glyph's start, as :meth:`Module.holds_start`."""
+    return next((m for m in boxes if m.holds_start(Line(page, [glyph]))), None)
 
 
 def outline_titles(data: bytes) -> list[str]:
@@ -186,7 +217,7 @@ def _page_glyphs(page) -> list[list[Glyph]]:
         pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix)
         if abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3:
             continue  # turned: a proof's watermark across the page, not set on a line
-        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.a)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.d)
         length = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), flags)
         glyph = Glyph(char, x.value, right, y.value, size, name.raw[:max(0, length - 1)].decode(
             "latin-1"), gap)
