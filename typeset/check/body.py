@@ -134,9 +134,9 @@ def possible_ends(line: Line) -> list[float]:
     last = line.glyphs[-1]
     if not rules.is_wide(last.char) or last.char in rules.UNIT_MARKS:
         return [last.right]  # proportional glyphs, and the ligature that sets ——
-    ends = [last.left + last.size]
+    ends = [last.left + last.across]
     if last.char in rules.RIGHT_BLANK:
-        ends.append(last.left + last.size / 2)
+        ends.append(last.left + last.across / 2)
     return ends
 
 

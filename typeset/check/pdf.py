@@ -27,10 +27,15 @@ class Glyph:
     left: float
     right: float
     baseline: float
-    size: float  # the em: font size times the text matrix's vertical scale, in pt (a
-    # condensed line (长体) keeps its size; its advances, from pdfium, are narrower)
+    size: float  # the em: font size times the text matrix's vertical scale, in pt
     font: str = ""
     space_before: bool = False  # pdfium reads a space before it (a gap it judged wide)
+    scale: float = 1.0  # horizontal scale: below 1 on a condensed display line (长体)
+
+    @property
+    def across(self) -> float:
+        """The em across: a wide glyph's advance."""
+        return self.size * self.scale
 
 
 @dataclass
@@ -75,7 +80,7 @@ class Module:
         """Whether the line starts in this box: its first glyph's ink, a little above
         the baseline (an opening mark set half-width starts half an em left of it)."""
         first = line.glyphs[0]
-        x = first.left + (first.size / 2 if first.char in rules.OPENING else 0)
+        x = first.left + (first.across / 2 if first.char in rules.OPENING else 0)
         return line.page == self.page and self.holds(x + 0.1, first.baseline + first.size * 0.3)
 
 
@@ -220,7 +225,7 @@ def _page_glyphs(page) -> list[list[Glyph]]:
         size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.d)
         length = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), flags)
         glyph = Glyph(char, x.value, right, y.value, size, name.raw[:max(0, length - 1)].decode(
-            "latin-1"), gap)
+            "latin-1"), gap, abs(matrix.a / matrix.d) if matrix.d else 1.0)
         gap = False
         if lines and lines[-1] and (abs(lines[-1][-1].baseline - glyph.baseline) > 0.5
                                     or glyph.left < lines[-1][-1].left - 0.5):
