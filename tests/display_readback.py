@@ -141,16 +141,20 @@ def caption_blocks(pages: list[list[Line]], figures: list[tuple[str, str]]):
 
 
 def _find(pages, target: str):
+    """The lines that spell ``target``: in content order, in the face and size of the
+    first (another module's line, drawn between two of them, is passed over)."""
     for lines in pages:
         for start, line in enumerate(lines):
             if not target.startswith(line.text):
                 continue
-            joined, end = "", start
-            while end < len(lines) and len(joined) < len(target):
-                joined += lines[end].text
+            runs = [run for run in lines[start:] if run.font == line.font
+                    and abs(run.size - line.size) < 0.01]
+            joined, end = "", 0
+            while end < len(runs) and len(joined) < len(target):
+                joined += runs[end].text
                 end += 1
             if joined == target:
-                return _merged(lines[start:end])
+                return _merged(runs[:end])
     return None
 
 

@@ -5,7 +5,8 @@ Synthetic pages, rendered from HTML written here with breaks forced by ``<br/>``
 each defect on purpose, so the tests hold whatever the display stage sets: a module
 is an absolutely placed box with an id and an ``<id>--end`` mark (named destinations,
 as the print template makes them), faces as the broadsheet style sets them. The sample,
-the seed page and the stress set are checked for what is right on them today.
+and the seed page are checked for what is right on them today (the stress set in
+test_display_stress.py).
 """
 
 from __future__ import annotations
@@ -307,30 +308,6 @@ def test_seed_page_what_is_already_right(tmp_path):
     assert report.modules >= 4 and report.count("FIT-1") == 0
     assert report.captions == 2 and report.count("HEAD-7") == 0
     assert report.subheads == 6
-
-
-def test_stress_set_every_display_block_found(tmp_path):
-    """The stress generator's issue builds, and the check finds its display type:
-    at least 300 headlines, decks and subheads, set at spans 1-8."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from display_stress import write_issue
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    from typeset.build import build
-    from typeset.readers import read
-    folder = write_issue(tmp_path / "stress", per_span=4)
-    spans = {placement.span for page in read(folder).issue.pages
-             for placement in page.articles}
-    assert spans == set(range(1, 9))
-    pdf = build(folder, tmp_path / "out", formats=("pdf",)).paths[0]
-    report = check(pdf, read(folder).issue)
-    source = read(folder).issue
-    fields = sum(bool(a.kicker) + 1 + bool(a.deck) + bool(a.column_label)
-                 + sum(b.type == "subhead" for b in a.body) for a in source.articles)
-    assert report.display_blocks == fields
-    assert report.modules == 32
-    assert write_issue(tmp_path / "full").joinpath("issue.yaml").read_text().count("id: ") == 128
 
 
 def test_fit1_neighbouring_modules_on_one_baseline_are_not_one_line(tmp_path):

@@ -31,6 +31,7 @@ class Glyph:
     font: str = ""
     space_before: bool = False  # pdfium reads a space before it (a gap it judged wide)
     scale: float = 1.0  # horizontal scale: below 1 on a condensed display line (长体)
+    ink: float = 0.0  # the right of its ink (a serif r's ear reaches past its advance)
 
     @property
     def across(self) -> float:
@@ -218,6 +219,7 @@ def _page_glyphs(page) -> list[list[Glyph]]:
         if char.isspace() or char in rules.INVISIBLE:
             continue
         _, _, right, _ = textpage.get_charbox(index, loose=True)
+        _, _, ink, _ = textpage.get_charbox(index)
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)
         pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix)
         if abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3:
@@ -225,7 +227,7 @@ def _page_glyphs(page) -> list[list[Glyph]]:
         size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.d)
         length = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), flags)
         glyph = Glyph(char, x.value, right, y.value, size, name.raw[:max(0, length - 1)].decode(
-            "latin-1"), gap, abs(matrix.a / matrix.d) if matrix.d else 1.0)
+            "latin-1"), gap, abs(matrix.a / matrix.d) if matrix.d else 1.0, ink)
         gap = False
         if lines and lines[-1] and (abs(lines[-1][-1].baseline - glyph.baseline) > 0.5
                                     or glyph.left < lines[-1][-1].left - 0.5):
