@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from typeset import cjk
+from typeset.cjk import rules
 from typeset.model import Issue
 from typeset.style import Style
 
@@ -81,6 +82,8 @@ def page_lines(path: Path) -> list[list[Line]]:
                 left, right = ink[0].value, ink[1].value
                 size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.d)
                 scale = abs(matrix.a / matrix.d)
+                if rules.is_wide(char):  # pdfium boxes some condensed Han outlines wider
+                    right = min(right, x.value + size * scale)  # than the em they are in
                 last = lines[-1] if lines else None
                 if char == "■":  # a column label's mark: the line starts here, text after
                     lines.append(Line("", font, size, scale, y.value, left, right, end, start))

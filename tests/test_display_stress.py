@@ -7,6 +7,7 @@ characters in one-column bodies and captions with credits; built once, read back
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -82,7 +83,7 @@ def test_check_finds_the_stress_set_clean(stress):
     """``typeset check`` with the source texts (from the layout report beside the PDF,
     no --issue): every display block found, 0 HEAD-1, HEAD-3, HEAD-6, HEAD-7 and FIT-1;
     the body rules met too, long Latin runs broken inside themselves (FIT-1) with no
-    one-letter last line (ORP-1)."""
+    one-letter last line (ORP-1); the layout closes every page (0 overflow)."""
     _, pdf, source = stress
     report = check(pdf)
     fields = sum(bool(a.kicker) + 1 + bool(a.deck) + bool(a.column_label)
@@ -94,6 +95,8 @@ def test_check_finds_the_stress_set_clean(stress):
     assert report.violations == {}, report.summary()
     assert report.flush == report.justified and report.pairs_compressed == report.pairs > 300
     assert report.stray_spaces == 0
+    layout = json.loads(pdf.with_suffix(".layout.json").read_text(encoding="utf-8"))
+    assert [m["article"] for m in layout if m["overflow_lines"]] == []
     runs = [run for a in source.articles for b in a.body if b.type == "paragraph"
             for run in re.findall(r"[!-~]{20,}", "".join(s.text for s in b.spans))]
     assert len(runs) >= 20 and max(map(len, runs)) > 60  # what FIT-1 had to cut
