@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from typeset import cjk
+from typeset.cjk import rules
 from typeset.model import Issue
 from typeset.style import Style
 
@@ -81,6 +82,8 @@ def page_lines(path: Path) -> list[list[Line]]:
                 left, right = ink[0].value, ink[1].value
                 size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.d)
                 scale = abs(matrix.a / matrix.d)
+                if rules.is_wide(char):  # pdfium boxes some condensed Han outlines wider
+                    right = min(right, x.value + size * scale)  # than the em they are in
                 last = lines[-1] if lines else None
                 if char == "■":  # a column label's mark: the line starts here, text after
                     lines.append(Line("", font, size, scale, y.value, left, right, end, start))
@@ -141,16 +144,20 @@ def caption_blocks(pages: list[list[Line]], figures: list[tuple[str, str]]):
 
 
 def _find(pages, target: str):
+    """The lines that spell ``target``: in content order, in the face and size of the
+    first (another module's line, drawn between two of them, is passed over)."""
     for lines in pages:
         for start, line in enumerate(lines):
             if not target.startswith(line.text):
                 continue
-            joined, end = "", start
-            while end < len(lines) and len(joined) < len(target):
-                joined += lines[end].text
+            runs = [run for run in lines[start:] if run.font == line.font
+                    and abs(run.size - line.size) < 0.01]
+            joined, end = "", 0
+            while end < len(runs) and len(joined) < len(target):
+                joined += runs[end].text
                 end += 1
             if joined == target:
-                return _merged(lines[start:end])
+                return _merged(runs[:end])
     return None
 
 

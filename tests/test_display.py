@@ -26,6 +26,8 @@ from typeset.model import Article, Placement
 from typeset.style import load_style
 
 HEI = functools.partial(advance_em, FONTS_DIR / "NotoSansCJKsc-Black.otf")
+#: A body for articles made here (an article without one is refused).
+BODY = [{"type": "paragraph", "spans": [{"text": "招聘会当天，求职者络绎不绝。"}]}]
 
 
 def head() -> Limits:
@@ -102,7 +104,7 @@ def test_hand_breaks_are_kept_and_nothing_fitting_is_reported():
 
 def test_a_head_that_fits_no_way_stops_the_build_naming_article_and_field():
     style = load_style()
-    article = Article(id="tight", headline="冬季专场招聘会提供就业岗位一千七百余个")
+    article = Article(id="tight", headline="冬季专场招聘会提供就业岗位一千七百余个", body=BODY)
     with pytest.raises(TypesetError) as error:
         fitted(style, article, "headline", article.headline, 1, False, strict=True)
     assert error.value.article == "tight" and error.value.field == "headline"
@@ -177,10 +179,11 @@ def test_the_planner_never_picks_a_span_the_head_cannot_be_set_at():
     is not offered one column; a head that fits nowhere keeps every span, so that the
     span chosen reports the field."""
     style = load_style()
-    brief = Article(id="b", kind="brief", headline="冬季专场招聘会提供就业岗位一千七百余个")
+    brief = Article(id="b", kind="brief", headline="冬季专场招聘会提供就业岗位一千七百余个",
+                    body=BODY)
     offered = spans(brief, Placement(id="b"), False, style)
     assert 1 not in offered and offered == list(range(2, 6))
-    hopeless = Article(id="h", kind="brief", headline="冬" * 60)
+    hopeless = Article(id="h", kind="brief", headline="冬" * 60, body=BODY)
     assert spans(hopeless, Placement(id="h"), False, style) == list(range(1, 6))
 
 

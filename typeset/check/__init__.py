@@ -34,12 +34,12 @@ def check(path: Path, issue=None) -> Report:
     """Measure every rule on every page of the PDF at ``path``; ``issue`` (a model
     Issue) gives the display texts as written."""
     data = Path(path).read_bytes()
-    pages = [[Line(number, glyphs) for glyphs in page]
+    boxes = pdf.modules(data)
+    pages = [pdf.split_at_modules([Line(number, glyphs) for glyphs in page], boxes)
              for number, page in enumerate(pdf.pages(pdf.without_actual_text(data)), start=1)]
     faces = Counter((round(g.size, 1), g.font) for page in pages for line in page
                     for g in line.glyphs)
     face = faces.most_common(1)[0][0] if faces else (0, "")
-    boxes = pdf.modules(data)
     sources = display.outline_sources(pdf.outline_titles(data))
     sources.update(display.layout_sources(Path(path)))
     issue = issue if issue is not None else pdf.attached_issue(data)
@@ -53,7 +53,8 @@ def check(path: Path, issue=None) -> Report:
         fit.check_page(lines, boxes, report)
     body.check_baselines(body_lines, report)
     for number, page in enumerate(pdf.pages(data), start=1):
-        for line in body.body_lines([Line(number, glyphs) for glyphs in page], face):
+        lines = pdf.split_at_modules([Line(number, glyphs) for glyphs in page], boxes)
+        for line in body.body_lines(lines, face):
             for b in body.spaced(line) if line else ():
                 report.stray_spaces += 1
                 report.add("spaces", line, f"before {b.char}")

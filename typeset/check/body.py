@@ -112,7 +112,12 @@ def _find_columns(body: list[Line | None]) -> None:
 
 
 def _same_column(line: Line, run: list[Line]) -> bool:
-    return abs(line.glyphs[0].left - _column_left(run)) <= 2.2 * line.em \
+    """Whether the line starts within 2 em of the run's start (an opening mark set
+    half-width counted from its ink: the line under an indented first one may start
+    so) or ends with it."""
+    first = line.glyphs[0]
+    start = first.left + (first.across / 2 if first.char in rules.OPENING else 0)
+    return abs(start - _column_left(run)) <= 2.2 * line.em \
         or abs(possible_ends(line)[0] - _column_right(run)) < 0.1
 
 
@@ -130,13 +135,17 @@ def _column_right(run: list[Line]) -> float:
 
 def possible_ends(line: Line) -> list[float]:
     """Where the line's last advance ends: wide characters advance one em (marks may
-    be set half-width); others by the width pdfium reads from the font."""
+    be set half-width); others by the width pdfium reads from the font, or where their
+    ink ends (a line ending in a Latin letter is justified to put its ink on the edge,
+    FIT-1)."""
     last = line.glyphs[-1]
+    if rules.is_run_char(last.char):
+        return [last.right, last.ink]
     if not rules.is_wide(last.char) or last.char in rules.UNIT_MARKS:
         return [last.right]  # proportional glyphs, and the ligature that sets ——
-    ends = [last.left + last.size]
+    ends = [last.left + last.across]
     if last.char in rules.RIGHT_BLANK:
-        ends.append(last.left + last.size / 2)
+        ends.append(last.left + last.across / 2)
     return ends
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from typeset import cjk
@@ -107,16 +108,19 @@ def check_page(lines: list[Line], face: tuple[float, str], boxes: list[Module],
             report.captions += 1
             _check_caption(block, sources, report)
             continue
+        module = _module(block[0], boxes)
+        following = list(islice((line for line in lines[index + 1:]
+                                 if _module(line, boxes) is module), 2))
         source = sources.get("".join(line.text for line in block))
         if kind == "subhead" and not (source and source.role == "subhead") \
-                and _runs_on(block, lines[index + 1:index + 2]):
+                and _runs_on(block, following[:1]):
             continue  # a dateline or run-in head longer than a line
         report.display_blocks += 1
         _check_breaks(block, source, report)
         _check_stubs(block, source, report)
         if kind == "subhead":
             report.subheads += 1
-            _check_keep(block, lines[index + 1:], report)
+            _check_keep(block, following, report)
 
 
 def _kind(line: Line, face: tuple[float, str]) -> str | None:
@@ -132,23 +136,30 @@ def _kind(line: Line, face: tuple[float, str]) -> str | None:
 
 
 def _blocks(lines: list[Line], face, boxes: list[Module]) -> list[tuple[str, list[Line], int]]:
-    """(kind, lines, index of its last line) of every display block and caption."""
+    """(kind, lines, index of its last line) of every display block and caption.
+
+    A block is the lines of one kind and face that follow each other in one module,
+    each within a few ems below the last: content order can put another module's line
+    between two lines of a headline (a page printed in layers), which does not end it.
+    """
     blocks: list[tuple[str, list[Line], int]] = []
-    previous = None  # (kind, face, module) of the line before
+    open_blocks: dict = {}  # module: ((kind, face), its block's place in blocks)
     for index, line in enumerate(lines):
         module = _module(line, boxes)
         kind = _kind(line, face) if module or not boxes else None
-        key = (kind, line.face, module)
         if kind is None:
-            previous = None
+            open_blocks.pop(module, None)
             continue
-        step = blocks[-1][1][-1].glyphs[0].baseline - line.glyphs[0].baseline if blocks else 0
-        if key == previous and 0 < step < 3.5 * line.em:
-            blocks[-1][1].append(line)
-            blocks[-1] = (kind, blocks[-1][1], index)
-        else:
-            blocks.append((kind, [line], index))
-        previous = key
+        key, place = open_blocks.get(module, (None, None))
+        if key == (kind, line.face):
+            block = blocks[place][1]
+            step = block[-1].glyphs[0].baseline - line.glyphs[0].baseline
+            if 0 < step < 3.5 * line.em:
+                block.append(line)
+                blocks[place] = (kind, block, index)
+                continue
+        blocks.append((kind, [line], index))
+        open_blocks[module] = ((kind, line.face), len(blocks) - 1)
     return blocks
 
 
@@ -161,7 +172,7 @@ def _runs_on(block: list[Line], following: list[Line]) -> bool:
     if not following:
         return False
     last, below = block[-1].glyphs[-1], following[0].glyphs
-    return below[0].font == last.font and abs(last.left + last.size - below[-1].right) < 1
+    return below[0].font == last.font and abs(last.left + last.across - below[-1].right) < 1
 
 
 def _module(line: Line, boxes: list[Module]) -> Module | None:

@@ -54,7 +54,7 @@ def _ink(glyph: Glyph) -> tuple[float, float]:
     """Left and right of the glyph's advance, or of the half of it a mark prints in (a
     mark set half-width at a line's end or start keeps the advance pdfium reports). A
     wide glyph advances at most an em: pdfium's box of some Han outlines is wider."""
-    right = min(glyph.right, glyph.left + glyph.size) if rules.is_wide(glyph.char) \
+    right = min(glyph.right, glyph.left + glyph.across) if rules.is_wide(glyph.char) \
         else glyph.right
     half = (glyph.left + right) / 2
     if glyph.char in rules.RIGHT_BLANK:

@@ -27,9 +27,16 @@ class Glyph:
     left: float
     right: float
     baseline: float
-    size: float  # the em: font size times the text matrix's scale, in pt
+    size: float  # the em: font size times the text matrix's vertical scale, in pt
     font: str = ""
     space_before: bool = False  # pdfium reads a space before it (a gap it judged wide)
+    scale: float = 1.0  # horizontal scale: below 1 on a condensed display line (长体)
+    ink: float = 0.0  # the right of its ink (a serif r's ear reaches past its advance)
+
+    @property
+    def across(self) -> float:
+        """The em across: a wide glyph's advance."""
+        return self.size * self.scale
 
 
 @dataclass
@@ -74,7 +81,7 @@ class Module:
         """Whether the line starts in this box: its first glyph's ink, a little above
         the baseline (an opening mark set half-width starts half an em left of it)."""
         first = line.glyphs[0]
-        x = first.left + (first.size / 2 if first.char in rules.OPENING else 0)
+        x = first.left + (first.across / 2 if first.char in rules.OPENING else 0)
         return line.page == self.page and self.holds(x + 0.1, first.baseline + first.size * 0.3)
 
 
@@ -103,6 +110,36 @@ def modules(data: bytes) -> list[Module]:
                 found.append(Module(numbers[dest[0].objgen], name, float(dest[2]),
                                     float(dest[3]), float(end[2]), float(end[3])))
         return sorted(found, key=lambda m: (m.page, -m.top, m.left))
+
+
+def split_at_modules(lines: list[Line], boxes: list[Module]) -> list[Line]:
+    """The lines with each cut where it jumps a gap into another module's box.
+
+    Content order can run from one module's line straight into a neighbour's on the
+    same baseline (two one-column kickers side by side read as one line). A line that
+    overruns its module runs on glyph against glyph, over the gutter: it is cut only
+    where a gap wider than a point opens onto a glyph starting in another module, so an
+    overrun stays whole for FIT-1 to find.
+    """
+    cut: list[Line] = []
+    for line in lines:
+        owner = _owner(line.glyphs[0], boxes, line.page)
+        start = 0
+        for index in range(1, len(line.glyphs)):
+            before, glyph = line.glyphs[index - 1], line.glyphs[index]
+            if glyph.left - before.right <= 1.0:
+                continue
+            module = _owner(glyph, boxes, line.page)
+            if module is not None and module is not owner:
+                cut.append(Line(line.page, line.glyphs[start:index]))
+                start, owner = index, module
+        cut.append(Line(line.page, line.glyphs[start:]) if start else line)
+    return cut
+
+
+def _owner(glyph: Glyph, boxes: list[Module], page: int) -> Module | None:
+    """The module whose box holds the glyph's start, as :meth:`Module.holds_start`."""
+    return next((m for m in boxes if m.holds_start(Line(page, [glyph]))), None)
 
 
 def outline_titles(data: bytes) -> list[str]:
@@ -182,14 +219,15 @@ def _page_glyphs(page) -> list[list[Glyph]]:
         if char.isspace() or char in rules.INVISIBLE:
             continue
         _, _, right, _ = textpage.get_charbox(index, loose=True)
+        _, _, ink, _ = textpage.get_charbox(index)
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)
         pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix)
         if abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3:
             continue  # turned: a proof's watermark across the page, not set on a line
-        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.a)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.d)
         length = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), flags)
         glyph = Glyph(char, x.value, right, y.value, size, name.raw[:max(0, length - 1)].decode(
-            "latin-1"), gap)
+            "latin-1"), gap, abs(matrix.a / matrix.d) if matrix.d else 1.0, ink)
         gap = False
         if lines and lines[-1] and (abs(lines[-1][-1].baseline - glyph.baseline) > 0.5
                                     or glyph.left < lines[-1][-1].left - 0.5):

@@ -166,8 +166,9 @@ def _cut_long_run(result, text, style, context, max_width, justification_spacing
     when it overflows (the run begins on it), or when it breaks before or inside a
     run that is wider than a whole line, or inside a run that fills it alone (the rest
     of a run cut on the line before; its characters have no other room to spread).
-    A run narrower than the line is otherwise kept whole (SP-2). None when nothing
-    is to be cut.
+    A run narrower than the line is otherwise kept whole (SP-2); the cut leaves two
+    of its letters at least to a paragraph's last line (ORP-1). None when nothing is
+    to be cut.
     """
     layout, length, resume, width = result[:4]
     encoded = text.encode()
@@ -191,6 +192,8 @@ def _cut_long_run(result, text, style, context, max_width, justification_spacing
     cut = _fitting_cut(candidate, first, style, justification_spacing, max_width)
     if cut is None:
         return None
+    if cut > first and _lone(text[cut:]):
+        cut -= 1  # ORP-1: the run's last letter would end the paragraph alone
     line = candidate[:cut]
     new = _squeezed_layout(line, [], style, justification_spacing)
     new_width = line_break.line_size(new.get_first_line()[0], style)[0]
@@ -198,6 +201,13 @@ def _cut_long_run(result, text, style, context, max_width, justification_spacing
     new_length = len(line.encode())
     return (new, new_length, new_length if new_length < len(encoded) else None,
             new_width) + tuple(result[4:])
+
+
+def _lone(rest: str) -> bool:
+    """Whether ``rest`` is a single character, maybe with its marks (a last line the
+    paragraph may not end on, ORP-1)."""
+    marks = rules.OPENING | rules.RIGHT_BLANK | rules.UNIT_MARKS
+    return sum(not (c in marks or c.isspace()) for c in rest) == 1
 
 
 def _fitting_cut(candidate, first, style, justification_spacing, max_width):
