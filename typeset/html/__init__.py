@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from typeset import FONTS_DIR, STYLES_DIR, cache, cjk
-from typeset.cjk.rules import split_before_mark
+from typeset.cjk.rules import ZERO_WIDTH_SPACE, split_before_mark
 from typeset.layout import PageLayout, display
 from typeset.layout.jumps import is_continuation
 from typeset.layout.measure import picture_size
@@ -118,9 +118,13 @@ def epub_article(issue: Issue, article: Article, page_number: int, style: Style,
     article of each page has it), so that the page list can point there.
     """
     env = _environment(style.folder)
-    return env.get_template("epub-article.xhtml.j2").render(
+    xhtml = env.get_template("epub-article.xhtml.j2").render(
         issue=issue, article=article, page_number=page_number, image_href=image_href,
         page_break=page_break)
+    # The article macros are the printed page's too: split_before_mark gives a seam's
+    # mark the print engine's break opportunity (U+200B), which a reader's text must not
+    # carry. The book's copy holds none of its own (cjk.normalise drops them).
+    return xhtml.replace(ZERO_WIDTH_SPACE, "")
 
 
 def epub_nav(issue: Issue, pages: list[tuple[Page, list[tuple[Article, str]]]],
