@@ -298,8 +298,32 @@ def build_face(out_path, source, family, chars=None):
         # a standalone OTF should carry its own PostScript name (ID 6).
         font["CFF "].cff.fontNames = [font["name"].getDebugName(6)]
     font["head"].created, font["head"].modified = created, modified
+    cids_as_glyph_ids(font)
     font.save(out_path)
     return font, missing
+
+
+def cids_as_glyph_ids(font):
+    """Renumber a CID-keyed CFF's charset so that each glyph's CID is its glyph id.
+
+    The subsetter keeps the full font's CIDs (glyph 1000 may be CID 20000). WeasyPrint
+    writes a CIDFontType0 font's codes as glyph ids, which pdfium follows, but a RIP
+    (and Ghostscript) finds glyphs by CID through the charset and prints wrong glyphs or
+    none. Only the CFF table changes: every other table names glyphs by glyph id, and
+    the outlines are untouched.
+    """
+    if "CFF " not in font:
+        return
+    top = font["CFF "].cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return
+    renamed = [".notdef"] + [f"cid{gid:05d}" for gid in range(1, len(top.charset))]
+    names = dict(zip(top.charset, renamed))
+    strings = top.CharStrings
+    strings.charStrings = {names[name]: value for name, value in strings.charStrings.items()}
+    top.charset = renamed
+    font.setGlyphOrder(renamed)
+    font.recalcBBoxes = False  # the outlines are untouched
 
 
 def read_debian_copyright(path):

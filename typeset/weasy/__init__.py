@@ -5,7 +5,7 @@
 - :mod:`.stylesheets` keeps parsed stylesheets and their fonts between documents;
 - :mod:`.archive` writes PDF/A-3u with metadata and the source attached;
 - :mod:`.press` finishes press PDFs as PDF/X-4 (output intent, black overprint, photos
-  separated, trim and bleed boxes), :mod:`.cidfonts` makes CFF fonts printable by a RIP;
+  separated, trim and bleed boxes), :mod:`.cidfonts` finds CFF fonts a RIP would misprint;
 - :mod:`.cjk_patch` adds Chinese justification and punctuation compression, with
   :mod:`.squeeze` (where a line ends) and :mod:`.lookahead` (one line ahead);
 - :mod:`.columns` sets multi-column bodies once and cuts them into columns;

@@ -26,7 +26,7 @@ pikepdf, in four steps:
 - TrimBox and BleedBox on every page, the bleed from the style (:func:`set_boxes`,
   also used for proofs, whose CSS bleed is the wider area of their marks).
 
-Fonts are made printable by a RIP first (:mod:`.cidfonts`), as in every PDF.
+The bundled fonts are printable by a RIP as they are (:mod:`.cidfonts`).
 
 Same input, same bytes: the document ID and XMP IDs are digests of the content.
 """
@@ -45,7 +45,6 @@ import pikepdf
 from PIL import Image, ImageCms, ImageMath
 
 from typeset import cache
-from typeset.weasy import cidfonts
 
 PT_PER_MM = 72 / 25.4
 VERSION = "PDF/X-4"
@@ -74,7 +73,6 @@ class Intent:
 def finish(data: bytes, intent: Intent, title: str, created: dt.datetime) -> bytes:
     """The joined print pages ``data`` as PDF/X-4 bytes (see the module's notes)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        cidfonts.renumber(pdf)
         separate_images(pdf, intent)
         for page in pdf.pages:
             overprint(pdf, page)
@@ -87,10 +85,8 @@ def finish(data: bytes, intent: Intent, title: str, created: dt.datetime) -> byt
 
 def finish_proof(data: bytes, bleed_mm: float) -> bytes:
     """A proof's pages with their BleedBox at the real bleed (WeasyPrint puts it at
-    most 10 pt out, inside the CSS bleed that makes room for the marks), fonts
-    renumbered (:mod:`.cidfonts`)."""
+    most 10 pt out, inside the CSS bleed that makes room for the marks)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        cidfonts.renumber(pdf)
         set_boxes(pdf, bleed_mm)
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)

@@ -19,7 +19,7 @@ from typeset import fonts, html, weasy
 from typeset.readers.jsonfile import dump_json
 from typeset.readers.plaintext.write import placeholder_jpeg
 from typeset.style import Style
-from typeset.weasy import cidfonts, press
+from typeset.weasy import press
 from typeset.weasy.archive import Archive
 from typeset.weasy.merge import merge
 from typeset.writers import Job, pages
@@ -34,19 +34,20 @@ def write(job: Job) -> bytes:
     Print and proof pages are rendered one by one (cached, in parallel: see
     :mod:`.pages`) and joined; an archive is one tagged PDF/A document, whose
     structure tree and attachment could not be joined from pieces, so it is rendered
-    whole, in one process. Every kind has its CFF fonts renumbered so that a RIP
-    prints the glyphs a screen shows (:mod:`typeset.weasy.cidfonts`).
+    whole, in one process. The bundled CFF fonts carry CID = glyph id (fonts/build.py),
+    so a RIP prints the glyphs a screen shows; preflight checks it
+    (:mod:`typeset.weasy.cidfonts`).
     """
     if job.mode == "archive":
         document = html.print_document(job.issue, job.root, job.layouts, job.style,
                                        job.created, outline=job.outline)
-        return cidfonts.fixed(weasy.render_archive(document, archive(job)))
+        return weasy.render_archive(document, archive(job))
     joined = merge(pages.parts(job), fonts.postscript_names(job.style))
     if job.mode == "press":
         return press.finish(joined, intent(job.style), job.issue.title, job.created)
     if job.mode == "proof":
         return press.finish_proof(joined, job.style.press.bleed_mm)
-    return cidfonts.fixed(joined)
+    return joined
 
 
 def intent(style: Style) -> press.Intent:
