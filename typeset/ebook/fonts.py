@@ -16,6 +16,9 @@ core media type, a quarter to a half smaller than the OpenType it holds.
   already the Simplified Chinese ones.
 - Every name record is kept: they carry the copyright and the OFL notice, which must
   travel with the font.
+- fontTools' WOFF2 writer compresses at Brotli's best quality (11): 2.5 s for the body
+  face of the sample's book, 3.7 s of an 8-page issue's EPUB. Quality 9 takes 0.1 s
+  for a file some 9 % larger (:class:`_Brotli`, handed to that writer).
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ import io
 from pathlib import Path
 from xml.etree import ElementTree
 
+import brotli
 import cssselect2
 import tinycss2
 import uharfbuzz as hb
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont, woff2
 
 MEDIA_TYPE = "font/woff2"
 SUFFIX = ".woff2"
@@ -39,6 +43,21 @@ WEIGHTS = {"normal": 400, "bold": 700}
 
 #: A face of the stylesheet: (family, weight).
 Face = tuple[str, int]
+
+
+class _Brotli:
+    """Brotli as fontTools' WOFF2 writer calls it (``compress(data, mode=…)``), at
+    quality 9 instead of 11: the same format, read by every WOFF2 decoder."""
+
+    MODE_FONT = brotli.MODE_FONT
+    decompress = staticmethod(brotli.decompress)
+
+    @staticmethod
+    def compress(data: bytes, mode: int = brotli.MODE_GENERIC) -> bytes:
+        return brotli.compress(data, mode=mode, quality=9)
+
+
+woff2.brotli = _Brotli
 
 
 def subset(path: Path, characters: set[str]) -> bytes:
