@@ -1,0 +1,76 @@
+"""Where an archive's tasks run: local processes, or a Dask distributed cluster.
+
+Both take the tasks and yield their records as they finish, in any order (the
+manifest is sorted when written). A task is a whole issue
+(:func:`typeset.archive.task.convert`), which never raises; a worker that dies under a
+task (out of memory, killed) comes back as that issue's failure.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from typeset.archive.task import Task, convert
+from typeset.errors import TypesetError
+from typeset.parallel import cores
+
+
+def local(tasks: Sequence[Task], processes: int | None = None) -> Iterator[dict]:
+    """The tasks on ``processes`` local processes (default: one per core).
+
+    Workers are spawned, not forked like ``--jobs``' page workers: this process may
+    run a progress bar's thread, and a long-lived worker should start clean. The half
+    second a spawned interpreter spends importing is paid once per worker, not per issue.
+    """
+    processes = processes or cores()
+    if processes < 1:
+        raise TypesetError(f"--processes must be at least 1, not {processes}")
+    if not tasks:
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(processes, len(tasks)), mp_context=context) as pool:
+        futures = {pool.submit(convert, task): task for task in tasks}
+        for future in as_completed(futures):
+            yield _result(future, futures[future])
+
+
+def dask(tasks: Sequence[Task], address: str) -> Iterator[dict]:
+    """The tasks on a Dask cluster: ``address`` of its scheduler (``tcp://host:8786``),
+    or ``local:N`` to start a ``LocalCluster`` of N one-thread worker processes here.
+
+    Every worker needs typeset and its fonts installed and the catalogue and output
+    folder at the same paths (a shared folder); each keeps its own build cache.
+    """
+    from dask.distributed import Client, LocalCluster
+    from dask.distributed import as_completed as dask_completed
+    if not tasks:
+        return
+    cluster = None
+    if address.startswith("local:"):
+        try:
+            workers = int(address.removeprefix("local:"))
+        except ValueError:
+            raise TypesetError(f"--dask local:N needs a number of workers, not {address}") from None
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    try:
+        with Client(cluster or address) as client:
+            futures = client.map(convert, list(tasks), pure=False)
+            task_of = dict(zip(futures, tasks))
+            for future in dask_completed(futures):
+                yield _result(future, task_of[future])
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _result(future, task: Task) -> dict:
+    """The task's record, or a failure record if its worker died."""
+    try:
+        return future.result()
+    except Exception as exc:  # BrokenProcessPool, KilledWorker, lost connection…
+        return {"source": task.source, "source_sha256": task.digest, "typeset": task.version,
+                "outputs": [], "pages": 0, "status": "failed", "seconds": 0.0,
+                "message": f"the worker running it stopped: {type(exc).__name__}: {exc}"}
