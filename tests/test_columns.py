@@ -82,11 +82,11 @@ def flow_heights(issue, root, style, spans):
         '{% for a, span in wanted %}<article class="module measure '
         'kind-{{ a.kind }} span-{{ span }}{{ " boxed" if a.kind in style.boxed_kinds }}" '
         'id="{{ measure_id(a.id, span) }}" style="width: {{ "%.2f" % grid.width_pt(span) }}pt">'
-        '{{ module_content(a, span, a.kind in style.boxed_kinds, grid, figure_height) }}'
+        '{{ module_content(a, span, a.kind in style.boxed_kinds, grid, figure_height, fit=fit) }}'
         '</article>{% endfor %}</body></html>')
     wanted = [(a, s) for a in issue.articles for s in spans]
     document = template.render(
-        wanted=wanted, style=style, grid=style.grid,
+        wanted=wanted, style=style, grid=style.grid, fit=html._fitter(style, strict=False),
         figure_height=lambda f, w: html._figure_height(root, f.image, w, style))
     laid_out = weasy._document(HtmlDocument(
         document, root, html._css(env, style), style.folder, html._roots(root)))

@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
     check = commands.add_parser("check", help="report the Chinese layout rules on a PDF")
     check.add_argument("pdf", type=Path)
+    check.add_argument("--issue", type=Path, help="the issue the PDF was built from: its "
+                       "display texts as written give HEAD-1 the phrase spaces")
 
     export = commands.add_parser("export", help="write an issue as one JSON file")
     export.add_argument("issue", type=Path)
@@ -154,9 +156,10 @@ def _layout(args) -> int:
 
 def _check(args) -> int:
     from typeset.check import check
+    from typeset.readers import read
     if not args.pdf.is_file():
         raise TypesetError("no such PDF file", file=args.pdf)
-    report = check(args.pdf)
+    report = check(args.pdf, read(args.issue).issue if args.issue else None)
     print(report.summary())
     return 0 if report.ok else 1
 

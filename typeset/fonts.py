@@ -14,6 +14,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from typeset import cache
+from typeset.cjk.rules import halt_pairs
 from typeset.errors import TypesetError
 from typeset.model import Issue
 from typeset.style import Style
@@ -73,3 +74,24 @@ def check_coverage(issue: Issue, style: Style) -> None:
 def _invisible(char: str) -> bool:
     """Controls and format characters (joiners, line breaks) need no glyph."""
     return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+@lru_cache(maxsize=65536)
+def advance_em(path: Path, text: str) -> float:
+    """Width of ``text`` set in the font at ``path``, in em, as the renderer sets it:
+    shaped by HarfBuzz (as Pango shapes it, with the font's kerning), the marks of
+    adjacent pairs half-width (PA-1, as the CJK engine sets them on every line)."""
+    font = _shaper(path)
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    buffer.language = "zh-cn"
+    hb.shape(font, buffer, {})
+    units = sum(position.x_advance for position in buffer.glyph_positions)
+    return units / font.face.upem - 0.5 * len(halt_pairs(text))
+
+
+@lru_cache(maxsize=8)
+def _shaper(path: Path) -> hb.Font:
+    """A HarfBuzz font for a bundled font file (they do not change while a build runs)."""
+    return hb.Font(hb.Face(hb.Blob.from_file_path(str(path))))

@@ -68,6 +68,61 @@ class PageSize(BaseModel):
     height_mm: float = Field(gt=0)
 
 
+class DisplayKind(BaseModel):
+    """How one kind of display line is set and how far it may be fitted (HEAD-2/HEAD-4).
+
+    ``size_pt``, ``lines`` (line height in body lines) and ``min_pt`` are one number, or
+    one per span (1, 2, …; the last holds for wider spans). Fitting steps the size down
+    by ``step_pt`` to ``min_pt``; ``gap_em`` is the printed phrase gap; ``wrap_last``
+    keeps one line by scale and size before wrapping; ``indent_em`` is room taken before
+    the text (a column label's mark).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    font: str  # the file in fonts/ the CSS sets this kind in
+    size_pt: float | tuple[float, ...]
+    lines: int | tuple[int, ...]
+    min_pt: float | tuple[float, ...]
+    step_pt: float = Field(default=1.0, gt=0)
+    gap_em: float = Field(ge=0)
+    wrap_last: bool = False
+    max_lines: int = Field(default=4, ge=1)
+    indent_em: float = 0.0
+
+    def size(self, span: int) -> float:
+        return _per_span(self.size_pt, span)
+
+    def line_pt(self, span: int, grid: Grid) -> float:
+        return _per_span(self.lines, span) * grid.line_pt
+
+    def sizes(self, span: int) -> tuple[float, ...]:
+        """The natural size at ``span``, then each smaller step down to the minimum."""
+        size, least = self.size(span), min(self.size(span), _per_span(self.min_pt, span))
+        steps = [size]
+        while steps[-1] - self.step_pt >= least - 1e-9:
+            steps.append(round(steps[-1] - self.step_pt, 2))
+        return tuple(steps) if steps[-1] == least else (*steps, least)
+
+
+def _per_span(value, span: int):
+    return value[min(span, len(value)) - 1] if isinstance(value, tuple) else value
+
+
+class Display(BaseModel):
+    """Display type (display-type.md): each kind's settings and the narrowest scale."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_scale: float = Field(gt=0.5, le=1)  # 长体 down to this
+    column_label: DisplayKind
+    kicker: DisplayKind
+    headline: DisplayKind
+    continued: DisplayKind  # a jump's continuation repeats its headline small
+    deck: DisplayKind
+    subhead: DisplayKind
+
+
 class Style(BaseModel):
     """A loaded style: its folder, page size, grid and the font files it uses."""
 
@@ -81,6 +136,7 @@ class Style(BaseModel):
     boxed_kinds: list[str] = []  # article kinds set in a frame (e.g. commentary)
     #: SP-1: room between Han characters and Latin letters or digits, in em (0, 1/8, 1/4).
     latin_spacing_em: float = Field(default=0.0, ge=0, le=0.25)
+    display: Display
 
     @cached_property
     def font_paths(self) -> list[Path]:

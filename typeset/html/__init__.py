@@ -14,11 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import markupsafe
 
 from typeset import FONTS_DIR, STYLES_DIR, cache, cjk
-from typeset.cjk.rules import halt_pairs, split_before_mark
-from typeset.layout import PageLayout
+from typeset.cjk.rules import split_before_mark
+from typeset.layout import PageLayout, display
 from typeset.layout.jumps import is_continuation
 from typeset.layout.measure import picture_size
 from typeset.model import Article, Issue, Page
@@ -60,7 +59,7 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
     pages = [(page, layout) for page, layout in zip(issue.pages, layouts, strict=True)]
     html = env.get_template("print.html.j2").render(
         issue=issue, pages=pages, style=style, grid=style.grid, created=created, proof=proof,
-        outline=outline, layer=layer,
+        outline=outline, layer=layer, fit=_fitter(style, strict=True),
         weekday=issue.weekday or f"星期{WEEKDAYS[issue.date.weekday()]}",
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     css = _css(env, style, proof=proof is not None)
@@ -89,6 +88,7 @@ def measure_document(issue: Issue, root: Path, wanted: list[tuple[Article, int]]
     flows = {(a.id, flow_inline(a, span)): (a, flow_inline(a, span)) for a, span in wanted}
     html = env.get_template("measure.html.j2").render(
         issue=issue, wanted=wanted, flows=list(flows.values()), style=style, grid=style.grid,
+        fit=_fitter(style, strict=False),
         figure_height=lambda figure, width: _figure_height(root, figure.image, width, style))
     return HtmlDocument(html, root, _css(env, style), style.folder,
                         _roots(root), style.latin_spacing_em)
@@ -114,13 +114,15 @@ def epub_article(issue: Issue, article: Article, page_number: int, style: Style,
 
 
 def epub_nav(issue: Issue, pages: list[tuple[Page, list[tuple[Article, str]]]],
-             style: Style) -> str:
+             style: Style, credits: str | None = None) -> str:
     """The EPUB navigation document: contents by page, landmarks and the page list.
 
-    ``pages`` holds each page with its articles and their hrefs, in reading order.
+    ``pages`` holds each page with its articles and their hrefs, in reading order;
+    ``credits`` is the href of the page credits, if the issue has any.
     """
     env = _environment(style.folder)
-    return env.get_template("epub-nav.xhtml.j2").render(issue=issue, pages=pages)
+    return env.get_template("epub-nav.xhtml.j2").render(issue=issue, pages=pages,
+                                                        credits=credits)
 
 
 def epub_cover(issue: Issue, style: Style, image_href: str) -> str:
@@ -130,16 +132,21 @@ def epub_cover(issue: Issue, style: Style, image_href: str) -> str:
 
 
 def epub_stylesheet(style: Style, font_href=None) -> str:
-    """The EPUB stylesheet: readers' own fonts, or with ``font_href`` the embedded ones.
+    """The EPUB stylesheet: readers' own fonts, or with ``font_href`` the embedded ones
+    first.
 
     ``font_href(file name)`` returns where a font file of fonts/ is in the book; the
-    font rules (epub-fonts.css.j2) call it for exactly the faces they use.
+    stylesheet (epub.css.j2) calls it for exactly the faces it uses.
     """
-    css = (style.folder / "epub.css").read_text(encoding="utf-8")
-    if font_href is None:
-        return css
-    env = _environment(style.folder)
-    return css + env.get_template("epub-fonts.css.j2").render(style=style, font=font_href)
+    return _environment(style.folder).get_template("epub.css.j2").render(
+        style=style, font=font_href)
+
+
+def epub_credits(issue: Issue, style: Style) -> str:
+    """The EPUB's page credits (版面署名): each print page's editor, designer and
+    proofreader, as the printed page carries them below its type area."""
+    return _environment(style.folder).get_template("epub-credits.xhtml.j2").render(
+        issue=issue)
 
 
 def measure_id(article_id: str, span: int) -> str:
@@ -169,6 +176,18 @@ def side_span(article: Article, span: int) -> int:
     """Columns that figures beside the body take at ``span`` (the body has the rest)."""
     return max((f.columns for f in article.figures if f.columns and 1 < f.columns < span),
                default=0)
+
+
+def _fitter(style: Style, strict: bool):
+    """The templates' ``fit(article, field, text, span, boxed)``: a display line as the
+    layout stage fits it (:func:`typeset.layout.display.fitted`). ``strict`` (a page
+    being printed) stops the build when nothing fits; a measuring sheet sets every span
+    the planner may try, and only the printed one must fit. A subhead has one width at
+    every span, so it must always fit."""
+    def fit(article: Article, field: str, text: str, span: int, boxed: bool):
+        return display.fitted(style, article, field, text, span, boxed,
+                              strict=strict or field.startswith("body"))
+    return fit
 
 
 def _roots(root: Path) -> list[Path]:
@@ -203,14 +222,6 @@ def _figure_height(root: Path, image: str, width: float, style: Style) -> float:
     return max(1, round(width * pixel_height / pixel_width / line)) * line
 
 
-def _halt_marks(text: str) -> markupsafe.Markup:
-    """``text`` with each mark that PA-1 sets half-width in ``<span class="halt">``."""
-    halted = set(halt_pairs(text))
-    return markupsafe.Markup("").join(
-        markupsafe.Markup('<span class="halt">{}</span>').format(char) if index in halted
-        else markupsafe.escape(char) for index, char in enumerate(text))
-
-
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept in the build cache (:mod:`typeset.cache`): compiling the
     style's templates took a new process 0.12 s. Jinja keys each by its name and checks
@@ -239,6 +250,5 @@ def _environment(folder: Path) -> jinja2.Environment:
     # Titles (PDF bookmarks, EPUB navigation) carry the text without the invisible
     # joiners and breaks the cjk stage put in for line breaking.
     env.filters["visible"] = cjk.visible
-    env.filters["halt_marks"] = _halt_marks
     env.globals["split_before_mark"] = split_before_mark
     return env

@@ -21,7 +21,7 @@ import pickle
 
 from typeset import cache
 from typeset.errors import TypesetError
-from typeset.layout import jumps, report  # noqa: F401  (report: typeset.layout.report)
+from typeset.layout import display, jumps, report  # noqa: F401  (report: typeset.layout.report)
 from typeset.layout.boxes import ModuleBox, PageLayout
 from typeset.layout.measure import Measure, style_digest
 from typeset.layout.pinned import stack_pinned, whole_lines
@@ -97,8 +97,8 @@ def place_page(issue: Issue, index: int, style: Style, measure: Measure,
     where = f"pages[{index}]"
     lead = not pinned_any(page)
     wanted = [(issue.article(p.id), span) for rank, p in enumerate(ranked(page))
-              for span in spans(issue.article(p.id), p, lead and rank == 0, grid)]
-    wanted += [(a, s) for a, p in arrivals for s in spans(a, p, False, grid)]
+              for span in spans(issue.article(p.id), p, lead and rank == 0, style)]
+    wanted += [(a, s) for a, p in arrivals for s in spans(a, p, False, style)]
     heights = measure(wanted)
     if all(p.pinned for p in page.articles) and not arrivals:
         return stack_pinned(issue, page, style, heights, where), []
@@ -141,18 +141,23 @@ def pinned_any(page: Page) -> bool:
     return any(p.pinned for p in page.articles)
 
 
-def spans(article: Article, placement: Placement, lead: bool, grid: Grid) -> list[int]:
+def spans(article: Article, placement: Placement, lead: bool, style: Style) -> list[int]:
     """The spans worth measuring for ``article``: pinned, or the planner's candidates.
 
-    A photo keeps its column width, so no module is narrower than its widest figure.
+    A photo keeps its column width, so no module is narrower than its widest figure; a
+    head that no fitting sets at a span (HEAD-4) rules that span out, unless it rules
+    out all of them (the chosen one then stops the build, naming the field).
     """
+    grid = style.grid
     if placement.pinned:
         return [placement.span]
     default = LEAD_SPANS if lead else BRIEF_SPANS if article.kind == "brief" else OTHER_SPANS
     low = max([placement.min_span or default.start]
               + [f.columns for f in article.figures if f.columns])
     high = min(placement.max_span or default.stop - 1, grid.columns)
-    return list(range(min(low, high), high + 1))
+    candidates = list(range(min(low, high), high + 1))
+    boxed = article.kind in style.boxed_kinds
+    return [s for s in candidates if display.head_fits(style, article, s, boxed)] or candidates
 
 
 def variant(article: Article, span: int, height: float, grid: Grid,
@@ -183,7 +188,7 @@ def plan_page(issue: Issue, page: Page, style: Style, heights: dict, arrivals: l
     lead = not pinned
     options = [{s: variant(articles[p.id], s, heights[(p.id, s)], grid,
                            elastic=p.jump_to is not None)
-                for s in spans(articles[p.id], p, lead and i == 0, grid)}
+                for s in spans(articles[p.id], p, lead and i == 0, style)}
                for i, p in enumerate(free)]
     if lead:
         plan = plan_with_lead(grid, lines, options)
@@ -215,6 +220,7 @@ def plan_page(issue: Issue, page: Page, style: Style, heights: dict, arrivals: l
             width=grid.width_pt(slot.span), height=slot.height * grid.line_pt,
             boxed=article.kind in style.boxed_kinds, figure_lines=slot.figure_lines,
             air_lines=slot.air_lines,
+            **display.report(style, shown, slot.span, article.kind in style.boxed_kinds),
             fill=round(min(1.0, (natural + (slot.figure_lines + slot.air_lines)
                                  * grid.line_pt) / (slot.height * grid.line_pt)), 3),
             article=None if placement.id in issue_ids and not slot.cut_lines else shown))

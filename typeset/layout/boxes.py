@@ -14,7 +14,9 @@ class ModuleBox(BaseModel):
     added to the first full-width figure, negative when it is cropped shorter, and below
     the headline stack); ``fill`` is the share of the box the set text takes. ``article``
     is set when the module shows a part of its article made by the layout stage (a jump,
-    转版) rather than the article as written.
+    转版) rather than the article as written. ``fitting`` tells how its display lines
+    were fitted (HEAD-4) and ``display`` holds them as written, (role, text), for the
+    layout report (``typeset check`` judges the printed lines against them).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -32,6 +34,8 @@ class ModuleBox(BaseModel):
     fill: float = 1.0
     overflow_lines: int = 0
     article: Article | None = None
+    fitting: str = ""
+    display: tuple[tuple[str, str], ...] = ()
 
 
 class PageLayout(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from typeset.errors import TypesetError
+from typeset.layout import display
 from typeset.layout.boxes import ModuleBox, PageLayout
 from typeset.model import Issue, Page
 from typeset.style import Style
@@ -36,6 +37,9 @@ def stack_pinned(issue: Issue, page: Page, style: Style,
             top = max(skyline[c] for c in columns)
             if top > content_top:
                 top += grid.module_gap_lines * grid.line_pt
+        article = issue.article(placement.id)
+        boxed = article.kind in style.boxed_kinds
+        shown = display.report(style, article, placement.span, boxed)  # HEAD-4 first
         natural = heights[(placement.id, placement.span)]
         height = (placement.height * grid.line_pt if placement.height
                   else whole_lines(natural, grid.line_pt))
@@ -46,12 +50,10 @@ def stack_pinned(issue: Issue, page: Page, style: Style,
                 f"{math.ceil(overflow / grid.line_pt - 0.01)} body lines past the foot of the "
                 "type area; shorten it, widen it or move it", article=placement.id,
                 field=field)
-        article = issue.article(placement.id)
         modules.append(ModuleBox(
             article_id=placement.id, column=placement.column, span=placement.span,
             x=grid.x_pt(placement.column), top=top, width=grid.width_pt(placement.span),
-            height=height, boxed=article.kind in style.boxed_kinds,
-            fill=round(min(1.0, natural / height), 3)))
+            height=height, boxed=boxed, fill=round(min(1.0, natural / height), 3), **shown))
         for c in columns:
             skyline[c] = max(skyline[c], top + height)
     blank = [round((grid.type_height_pt - bottom) / grid.line_pt) for bottom in skyline]

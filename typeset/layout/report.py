@@ -22,6 +22,8 @@ def table(layouts: list[PageLayout], grid: Grid) -> str:
                 f"  {m.article_id:<28} column {m.column} span {m.span}  "
                 f"top {round(m.top / grid.line_pt):>3}  height {round(m.height / grid.line_pt):>3}"
                 f" lines  fill {m.fill:.0%}  overflow {m.overflow_lines}")
+            if m.fitting:
+                rows.append(f"    {m.fitting}")
         rows.append(f"  blank lines at the foot of columns 1–{len(page.blank_lines)}: "
                     + " ".join(map(str, page.blank_lines)))
     return "\n".join(rows)
@@ -32,7 +34,8 @@ def layout_json(layouts: list[PageLayout]) -> str:
     modules = [{"page": page.number, "article": m.article_id,
                 "column": m.column, "span": m.span,
                 "top_mm": round(m.top / PT_PER_MM, 2), "height_mm": round(m.height / PT_PER_MM, 2),
-                "overflow_lines": m.overflow_lines}
+                "overflow_lines": m.overflow_lines, "fitting": m.fitting,
+                "display": [list(pair) for pair in m.display]}
                for page in layouts for m in page.modules]
     modules.sort(key=lambda m: (m["page"], m["top_mm"], m["column"]))
     return json.dumps(modules, ensure_ascii=False, indent=2) + "\n"

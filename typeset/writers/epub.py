@@ -23,15 +23,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 
 from ebooklib import epub
 
 from typeset import FONTS_DIR, cjk, html
 from typeset.ebook import cover, fonts, images
+from typeset.layout import jumps
+from typeset.layout.order import reading_order
 from typeset.model import Issue
 from typeset.writers import Job
 
@@ -42,6 +44,11 @@ MIMETYPE = ("mimetype", b"application/epub+zip")
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 XHTML = "application/xhtml+xml"
 COVER_IMAGE = "cover.jpg"  # beside cover.xhtml; photos are all below media/
+CREDITS = "credits.xhtml"  # the page credits, after the articles
+IBOOKS = "http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/"
+#: What the book verifiably meets (see README, "EPUB"): EPUB Accessibility 1.1 at
+#: WCAG 2.1 level AA, as checked by DAISY Ace and the reading-engine tests.
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 #: schema.org accessibility properties (EPUB Accessibility 1.1), as (property, value).
 ACCESSIBILITY = [
@@ -63,39 +70,43 @@ ACCESSIBILITY = [
 
 def write(job: Job) -> bytes:
     """The issue as EPUB bytes."""
-    issue, style = job.issue, job.style
+    # The text as written (quotes normalised), without the print engine's invisible aids.
+    issue, style = cjk.normalise(job.source_issue), job.style
     book = epub.EpubBook()
     _metadata(book, job)
 
     photos: dict[str, str] = {}  # image in the issue folder → file name in the book
     articles: dict[str, str] = {}  # file name in the book → XHTML
     pages = []
-    for page in issue.pages:
+    for page, ids in zip(issue.pages, reading_order(job.layouts, style.grid.line_pt),
+                         strict=True):
         placed = []
-        for index, placement in enumerate(page.articles):
-            article = issue.article(placement.id)
+        for article_id in (i for i in ids if not i.endswith(jumps.CONTINUATION)):
+            article = issue.article(article_id)
             for figure in article.figures:
                 photos.setdefault(figure.image, f"media/{figure.image}")
             name = f"articles/{article.id}.xhtml"
             articles[name] = html.epub_article(issue, article, page.number, style,
                                                lambda path: f"../{photos[path]}",
-                                               page_break=index == 0)
+                                               page_break=not placed)
             placed.append((article, name))
         pages.append((page, placed))
-    # Reading order: cover, contents, then the articles page by page.
+    credits = CREDITS if any(page.credits for page in issue.pages) else None
+    # Reading order: cover, contents, the articles page by page, the page credits.
     documents = {"cover.xhtml": html.epub_cover(issue, style, COVER_IMAGE),
-                 "nav.xhtml": html.epub_nav(issue, pages, style), **articles}
+                 "nav.xhtml": html.epub_nav(issue, pages, style, credits), **articles}
+    if credits:
+        documents[credits] = html.epub_credits(issue, style)
 
     font_files: dict[str, str] = {}  # font in fonts/ → file name in the book
-    stylesheet = html.epub_stylesheet(
-        style, (lambda name: f"../{font_files.setdefault(name, f'fonts/{name}')}")
-        if job.embed_fonts else None)
+    stylesheet = html.epub_stylesheet(style, _font_href(font_files) if job.embed_fonts else None)
     book.add_item(_item("style", "styles/epub.css", "text/css", stylesheet.encode()))
-    shown = _characters(documents.values()) if font_files else set()
-    for source, target in sorted(font_files.items()):
-        book.add_item(_item(_uid(target), target,
-                            fonts.MEDIA_TYPES[PurePosixPath(target).suffix.lower()],
-                            fonts.subset(FONTS_DIR / source, shown)))
+    if font_files:
+        shown = fonts.characters_by_face(stylesheet, documents.values())
+        for (source, target), face in zip(font_files.items(), fonts.faces(stylesheet),
+                                          strict=True):
+            book.add_item(_item(_uid(target), target, fonts.MEDIA_TYPE,
+                                fonts.subset(FONTS_DIR / source, shown[face])))
 
     book.add_item(_item("cover-img", COVER_IMAGE, "image/jpeg", cover.front_page(job),
                         ["cover-image"]))
@@ -111,19 +122,40 @@ def write(job: Job) -> bytes:
         book.spine.append(item)
     book.toc = [(epub.Section(f"第{page.number}版 {page.section}",
                               f"{placed[0][1]}#page-{page.number}"),
-                 [epub.Link(f"{name}#{article.id}", cjk.visible(" ".join(article.headline_lines)),
+                 [epub.Link(f"{name}#{article.id}", " ".join(article.headline_lines),
                             f"toc-{article.id}")
                   for article, name in placed])
                 for page, placed in pages]
+    if credits:
+        book.toc.append(epub.Link(f"{credits}#credits", "版面署名", "toc-credits"))
     book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems
 
     raw = io.BytesIO()
-    epub.write_epub(raw, book, {"mtime": job.created, "raise_exceptions": True})
-    return repack(raw.getvalue(), job.created)
+    epub.write_epub(raw, book, {"mtime": modified(job), "raise_exceptions": True})
+    return repack(raw.getvalue(), job.created, issue.language)
+
+
+def modified(job: Job) -> dt.datetime:
+    """``dcterms:modified``: when the book was made, so that a corrected re-issue is
+    seen as new by distributors and readers' libraries. ``SOURCE_DATE_EPOCH``, when set,
+    is that time (a reproducible build; the build's time, ``job.created``, is then that
+    too); otherwise the clock, to the second."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return job.created
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _font_href(font_files: dict[str, str]):
+    """The stylesheet's ``font(file)``: a font of fonts/ as a WOFF2 file in the book."""
+    def href(name: str) -> str:
+        target = f"fonts/{PurePosixPath(name).stem}{fonts.SUFFIX}"
+        return f"../{font_files.setdefault(name, target)}"
+    return href
 
 
 def _metadata(book: epub.EpubBook, job: Job) -> None:
-    """Identifier, title, language, publisher, date, print edition, accessibility."""
+    """Identifier, title, language, publisher, date, print edition, accessibility, and
+    Apple Books' permission to use the embedded fonts."""
     issue = job.issue
     book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'typeset:{issue.slug}')}")
     book.set_title(f"{issue.title} 第{issue.number}期")
@@ -136,11 +168,20 @@ def _metadata(book: epub.EpubBook, job: Job) -> None:
                       {"property": "source-of", "refines": "#print-edition"})
     for name, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": name})
+    # The conformance claim is the publisher's own, made on the checks the build's
+    # tests run on every book (EPUBCheck, DAISY Ace, a reading engine).
+    book.add_metadata(None, "meta", CONFORMANCE, {"property": "dcterms:conformsTo"})
+    book.add_metadata(None, "meta", issue.publisher, {"property": "a11y:certifiedBy"})
+    if job.embed_fonts:
+        book.add_prefix("ibooks", IBOOKS)
+        book.add_metadata(None, "meta", "true", {"property": "ibooks:specified-fonts"})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
 
 
-def repack(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a zip with mimetype first and stored, sorted entries, fixed timestamps."""
+def repack(data: bytes, when: dt.datetime, language: str | None = None) -> bytes:
+    """Rewrite a zip with mimetype first and stored, sorted entries, fixed timestamps;
+    with ``language``, the package document gets ``xml:lang`` (ebooklib writes none,
+    and reading systems and Ace take the package's language from it)."""
     stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=when.tzinfo)).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
@@ -151,7 +192,11 @@ def repack(data: bytes, when: dt.datetime) -> bytes:
         for name in names:
             entry = zipfile.ZipInfo(name, stamp)
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(name), compress_type=zipfile.ZIP_DEFLATED)
+            content = source.read(name)
+            if language and name.endswith(".opf"):
+                content = content.replace(b"<package ", f'<package xml:lang="{language}" '
+                                          .encode(), 1)
+            target.writestr(entry, content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -159,7 +204,7 @@ def font_bytes(path: Path) -> int:
     """How many bytes of the EPUB at ``path`` are embedded fonts (compressed, as stored)."""
     with zipfile.ZipFile(path) as archive:
         return sum(info.compress_size for info in archive.infolist()
-                   if PurePosixPath(info.filename).suffix.lower() in fonts.MEDIA_TYPES)
+                   if PurePosixPath(info.filename).suffix.lower() == fonts.SUFFIX)
 
 
 def _item(uid: str, file_name: str, media_type: str, content: bytes,
@@ -182,15 +227,6 @@ def _uid(name: str) -> str:
         return "img-" + hashlib.sha256(name.encode()).hexdigest()[:12]
     prefixes = {"articles": "a-", "fonts": "font-"}
     return prefixes.get(path.parts[0], "") + path.stem if len(path.parts) > 1 else path.stem
-
-
-def _characters(documents) -> set[str]:
-    """Every character the XHTML documents show (their bodies' text)."""
-    shown: set[str] = set()
-    for document in documents:
-        body = ElementTree.fromstring(document).find("{http://www.w3.org/1999/xhtml}body")
-        shown.update("".join(body.itertext()))
-    return shown
 
 
 def _print_edition(issue: Issue) -> str:
