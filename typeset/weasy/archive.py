@@ -15,6 +15,9 @@ the sRGB OutputIntent and, for PDF/A-3, an ``/AF`` entry with each attachment's
 - date the attachment: ``weasyprint.Attachment`` defaults to the wall clock, which would
   make every build different, so it gets the build time.
 
+The structure tree it builds needs repairs for a newspaper page (furniture as Artifacts,
+letter-spaced text, captions, figure boxes): :mod:`typeset.weasy.structure`.
+
 And one thing it does twice: the catalog's ``/AF`` lists each attachment once from the
 name tree and once from the file specifications; :func:`_list_attachments_once` fixes it.
 """
@@ -28,6 +31,8 @@ from xml.etree import ElementTree
 import pydyf
 import weasyprint
 from weasyprint.pdf.metadata import NS, DocumentMetadata
+
+from typeset.weasy import structure
 
 VARIANT = "pdf/a-3u"
 
@@ -56,9 +61,11 @@ def write(document: weasyprint.Document, archive: Archive) -> bytes:
         string=data, url_fetcher=document.url_fetcher, name=name,
         description=f"photo as supplied: {name}", created=archive.created,
         modified=archive.created, relationship="Source") for name, data in archive.pictures]
-    return document.write_pdf(pdf_variant=VARIANT, pdf_tags=True,
-                              attachments=[source, *pictures],
-                              finisher=_list_attachments_once)
+    with structure.recording() as notes:
+        data = document.write_pdf(pdf_variant=VARIANT, pdf_tags=True,
+                                  attachments=[source, *pictures],
+                                  finisher=_list_attachments_once)
+    return structure.repair(data, notes)
 
 
 def _list_attachments_once(document, pdf) -> None:
