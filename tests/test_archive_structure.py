@@ -17,7 +17,7 @@ from typeset.build import prepare
 from typeset.layout.order import reading_order
 from typeset.readers import read
 from typeset.style import load_style
-from typeset.weasy.structure import elements
+from typeset.weasy.structure import elements, faults
 
 #: Page furniture of the sample's front page: running head with the folio, masthead,
 #: page credits.
@@ -28,6 +28,19 @@ FURNITURE = ("第1版", "要闻", "总第6120期", "中共榆泉县委主办", "
 def pdf(archive_pdf):
     with pikepdf.open(archive_pdf) as document:
         yield document
+
+
+def test_level_a_is_claimed_because_every_checked_requirement_holds(pdf):
+    assert faults(pdf) == []
+    assert pdf.open_metadata()["pdfaid:conformance"] == "A"
+
+
+def test_the_check_finds_painting_outside_tags_and_artifacts(archive_pdf, tmp_path):
+    with pikepdf.open(archive_pdf) as document:
+        page = document.pages[0]
+        page.Contents.write(page.Contents.read_bytes().replace(
+            b"/Artifact\nBMC", b"/Rule\nBMC", 1))
+        assert faults(document) == ["page 1: f* outside tagged content and Artifacts"]
 
 
 def test_figure_boxes_are_in_points_where_the_photos_are_drawn(pdf, archive_pdf):

@@ -24,6 +24,12 @@ After the PDF is written, :func:`repair` opens it with pikepdf and
   the one Caption's own;
 - writes each Figure's ``/BBox`` in PDF user space: WeasyPrint gives CSS px from the
   page's top-left corner; the page's user space is points from its bottom-left.
+
+Then it checks the tagging requirements of PDF/A-3a (ISO 19005-3, 6.8: a Tagged PDF
+whose content is all either in the structure tree or an Artifact, standard structure
+types, a language; and the Unicode mapping and alternative texts that level A asks
+for) as far as they can be read from the file (:func:`faults`), and claims level A in
+the XMP only if none fails; otherwise the archive stays PDF/A-3u.
 """
 
 from __future__ import annotations
@@ -43,6 +49,20 @@ PT_PER_PX = 0.75
 
 #: How WeasyPrint writes a tagged span's start in a content stream.
 MARKED = re.compile(rb"/(\w+)\n<</MCID (\d+)>>\nBDC")
+
+#: Operators that put something on the page: text, paths filled or stroked, shadings,
+#: XObjects and inline images.
+PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh",
+            "Do", "INLINE IMAGE"}
+
+#: The standard structure types of PDF 1.7 (ISO 32000-1, 14.8.4) WeasyPrint writes
+#: or a role map could name.
+STANDARD_TYPES = {
+    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI",
+    "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L",
+    "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span",
+    "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT",
+    "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"}
 
 
 @dataclass
@@ -107,9 +127,72 @@ def repair(data: bytes, notes: Notes) -> bytes:
             for mcid in loose:
                 mcids[mcid] = None
             _mark(page, loose, {m: t for (n, m), t in notes.spelled.items() if n == number})
+        if not faults(pdf):
+            _claim_level_a(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)
     return out.getvalue()
+
+
+def faults(pdf: pikepdf.Pdf) -> list[str]:
+    """What keeps the document from PDF/A-3a's tagging requirements, as far as they
+    can be checked on the file; empty when all hold."""
+    found = []
+    if not pdf.Root.get("/MarkInfo", {}).get("/Marked", False):
+        found.append("not marked as Tagged PDF")
+    if pdf.Root.get("/MarkInfo", {}).get("/Suspects", False):
+        found.append("tags marked as suspects")
+    if not str(pdf.Root.get("/Lang", "")):
+        found.append("no document language")
+    if "/StructTreeRoot" not in pdf.Root:
+        return found + ["no structure tree"]
+    root = pdf.Root.StructTreeRoot
+    roles = root.get("/RoleMap", {})
+    tree = list(elements(root))
+    for element in tree:
+        kind = str(roles.get(str(element.S), element.S))[1:]
+        if kind not in STANDARD_TYPES:
+            found.append(f"structure type {element.S} is not standard nor role-mapped")
+        if element.S == "/Figure" and not str(element.get("/Alt", "")):
+            found.append("a Figure without alternative text")
+    owned = {e.objgen for e in tree}
+    parents = _parent_arrays(root)
+    for number, page in enumerate(pdf.pages, 1):
+        mcids = parents.get(int(page.get("/StructParents", -1)), [])
+        found += [f"page {number}: {fault}" for fault in _untagged(page, mcids, owned)]
+        for font in page.Resources.get("/Font", {}).values():
+            if "/ToUnicode" not in font:
+                found.append(f"page {number}: font {font.get('/BaseFont')} without ToUnicode")
+    return found
+
+
+def _untagged(page, mcids, owned) -> Iterator[str]:
+    """Painting outside both an Artifact and content that an element of the tree owns."""
+    stack = []  # per open marked-content sequence: does it cover what is painted?
+    for operands, operator in pikepdf.parse_content_stream(page):
+        name = str(operator)
+        if name in ("BMC", "BDC"):
+            tag = str(operands[0])
+            mcid = operands[1].get("/MCID") if name == "BDC" and isinstance(
+                operands[1], pikepdf.Dictionary) else None
+            covered = tag == "/Artifact" or (
+                mcid is not None and int(mcid) < len(mcids)
+                and isinstance(mcids[int(mcid)], pikepdf.Dictionary)
+                and mcids[int(mcid)].objgen in owned)
+            stack.append(covered or bool(stack and stack[-1]))
+        elif name == "EMC":
+            stack.pop()
+        elif name in PAINTING and not (stack and stack[-1]):
+            yield f"{name} outside tagged content and Artifacts"
+            return
+
+
+def _claim_level_a(pdf: pikepdf.Pdf) -> None:
+    """PDF/A-3a instead of 3u in the XMP packet WeasyPrint wrote (the only place the
+    level is named)."""
+    packet = pdf.Root.Metadata.read_bytes()
+    pdf.Root.Metadata.write(packet.replace(b'pdfaid:conformance="U"',
+                                           b'pdfaid:conformance="A"'))
 
 
 def elements(node) -> Iterator[pikepdf.Dictionary]:
