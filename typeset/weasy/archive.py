@@ -1,9 +1,10 @@
-"""Archival PDF: PDF/A-3u, tagged, with Dublin Core metadata and the source attached:
-the issue model as JSON and every photo as supplied, so that the issue can be set
-again from the archive alone.
+"""Archival PDF: PDF/A-3a (3u if a tagging check fails), tagged, with Dublin Core
+metadata and the source attached: the issue model as JSON and every photo as supplied,
+so that the issue can be set again from the archive alone.
 
-WeasyPrint's ``pdf/a-3u`` variant writes the XMP packet (pdfaid, title, creator, dates),
-the sRGB OutputIntent and, for PDF/A-3, an ``/AF`` entry with each attachment's
+WeasyPrint's ``pdf/a-3u`` variant (:mod:`typeset.weasy.structure` raises the claim to
+3a once its checks hold on the written file) writes the XMP packet (pdfaid, title,
+creator, dates), the sRGB OutputIntent and, for PDF/A-3, an ``/AF`` entry with each attachment's
 ``/AFRelationship``. Three things it does not do by itself:
 
 - tag the content: the "u" variants leave ``pdf_tags`` off, so it is switched on here
@@ -51,7 +52,7 @@ class Archive:
 
 
 def write(document: weasyprint.Document, archive: Archive) -> bytes:
-    """A rendered document as PDF/A-3u bytes with the source attached (``/Source``)."""
+    """A rendered document as PDF/A-3 bytes with the source attached (``/Source``)."""
     document.metadata = _Metadata(document.metadata, archive)
     source = weasyprint.Attachment(
         string=archive.source_json, url_fetcher=document.url_fetcher,

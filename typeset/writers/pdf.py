@@ -6,7 +6,7 @@ The same pages make three kinds of PDF (``Job.mode``):
 - ``proof``: for the layout desk: bleed, crop marks and a slug line outside the trim
   naming paper, page, date, proof version and build time; "校样" across each page on
   request;
-- ``archive``: PDF/A-3u for the library: tagged, with XMP metadata and the issue as read
+- ``archive``: PDF/A-3a for the library: tagged, with XMP metadata and the issue as read
   attached as JSON, so that it can be set again later.
 """
 
