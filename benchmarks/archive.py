@@ -53,12 +53,13 @@ def make_catalogue(root: Path, issues: int, pages: int, articles: int | None = N
     Issue i (from 0) is dated ``FIRST_DAY + i days`` and lives in
     ``root/<year>/<month>/<slug>/``; every ``json_every``-th one is written instead as one
     JSON file (``root/<year>/<month>/<slug>.json``, photos beside it), the other form an
-    archive finds. Page n takes the article set of sample page ((n - 1 + i) mod 3) + 1,
-    cut to its first ``articles`` articles when given (small issues for tests), with
-    the masthead on page 1. So that no two issues are the same text, each article's
-    digits are shifted by i (11月25日 becomes 22月36日 in issue 1: the text only has to
-    differ and keep its length) and its paragraphs after the first are rotated by a
-    number drawn from a generator seeded with i. The output is the same on every run.
+    archive finds. Page 1 takes the article set of the sample's front page, with the
+    masthead; page n > 1 that of sample page 2 or 3, in turns that shift with i; each
+    set cut to its first ``articles`` articles when given (small issues for tests). So
+    that no two issues are the same text, each article's digits are shifted by i
+    (11月25日 becomes 22月36日 in issue 1: the text only has to differ and keep its
+    length) and its paragraphs after the first are rotated by a number drawn from a
+    generator seeded with i. The output is the same on every run.
     """
     meta = yaml.safe_load((SAMPLE_ISSUE / "issue.yaml").read_text(encoding="utf-8"))
     sets = meta["pages"]
@@ -72,7 +73,8 @@ def make_catalogue(root: Path, issues: int, pages: int, articles: int | None = N
         (folder / "articles").mkdir()
         issue_pages = []
         for number in range(1, pages + 1):
-            template = sets[(number - 1 + index) % len(sets)]
+            # the front page's set has room for the masthead; the others take turns
+            template = sets[0] if number == 1 else sets[1 + (number + index) % (len(sets) - 1)]
             placements = []
             for placement in template["articles"][:articles]:
                 new_id = f"p{number}-{placement['id'].removeprefix('p3-')}"

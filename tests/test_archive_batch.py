@@ -106,8 +106,8 @@ def test_editing_one_issue_rebuilds_only_it(catalogue, first_run, tmp_path):
 def test_a_broken_issue_is_reported_and_the_rest_finish(catalogue, tmp_path, capsys):
     root = copy(catalogue, tmp_path / "catalogue")
     broken = root / "2024/03/yuquan-2024-03-02/issue.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("- id: p1-", "- id: gone-", 1),
-                      encoding="utf-8")
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("- id: p1-", "- id: gone-", 1), encoding="utf-8")
     assert main(["archive", str(root), "-o", str(tmp_path / "out"), "--quiet"]) == 1
     records = {r["source"]: r for r in manifest(tmp_path / "out")}
     failed = records.pop("2024/03/yuquan-2024-03-02")
@@ -117,6 +117,19 @@ def test_a_broken_issue_is_reported_and_the_rest_finish(catalogue, tmp_path, cap
     printed = capsys.readouterr()
     assert "5 built, 0 unchanged, 1 failed" in printed.out
     assert "2024/03/yuquan-2024-03-02" in printed.err  # logged as it happened
+
+
+def test_two_issues_for_one_output_folder_build_the_first_only(catalogue, first_run,
+                                                                tmp_path):
+    root = copy(catalogue, tmp_path / "catalogue")
+    shutil.copytree(root / "2024/03/yuquan-2024-03-01", root / "2024/04/again")
+    out = copy(first_run[0], tmp_path / "out")
+    summary = archive(root, out, quiet=True)
+    assert (summary.built, summary.skipped, summary.failed) == (0, ISSUES, 1)
+    (clash,) = summary.failures
+    assert clash["source"] == "2024/04/again"
+    assert "same output folder 2024/yuquan-2024-03-01 as 2024/03/yuquan-2024-03-01" in \
+        clash["message"]
 
 
 def test_a_dask_cluster_writes_the_same_bytes_and_manifest(catalogue, first_run, tmp_path,

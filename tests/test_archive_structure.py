@@ -21,7 +21,8 @@ from typeset.weasy.structure import elements, faults
 
 #: Page furniture of the sample's front page: running head with the folio, masthead,
 #: page credits.
-FURNITURE = ("第1版", "要闻", "总第6120期", "中共榆泉县委主办", "编辑/周晓岚", "审校/马文静")
+FURNITURE = ("第1版", "要闻", "总第6120期", "中共榆泉县委主办", "编辑/周晓岚",
+             "审校/马文静")
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,10 @@
 
 The batch, in order::
 
-    catalogue.find   ──▶  manifest.load   ──▶  engines.local / engines.dask  ──▶  manifest.save
-    every issue under     what an earlier      task.convert per issue, as the     one line per
-    ROOT, its source      run built: skip      results come in (progress bar,     issue, sorted
-    hash                  what is unchanged    failures logged, batch goes on)
+    catalogue.find  ──▶  plan  ──────────────▶  engines.local | dask  ──▶  manifest.save
+    every issue         skip what the           task.convert per issue;     one line per
+    under ROOT, its     manifest has from       results as they come        issue, sorted
+    source hash         the same sources        (progress, failures logged)
 
 A task is one whole issue (archive PDF/A-3 + EPUB + layout report into
 ``OUT/<year>/<slug>/``): issues are independent, so they spread over processes or a
@@ -60,27 +60,47 @@ def archive(root: Path, out: Path, *, processes: int | None = None, dask: str | 
     start = time.perf_counter()
     version = catalogue.typeset_version()
     found = catalogue.find(root, exclude=out)
-    earlier = manifest.load(out)
-    records = {}
-    todo = []
-    for issue in found:
-        old = earlier.get(issue.source)
-        if manifest.unchanged(old, issue.digest, version, out):
-            records[issue.source] = old
-        else:
-            todo.append(Task(source=issue.source, path=str(issue.path), digest=issue.digest,
-                             out=str(out), version=version))
+    kept, clashes, todo = plan(found, manifest.load(out), version, out)
+    for record in clashes:
+        manifest.append(out, record)
     pages = {issue.source: issue.pages for issue in found}
+    built = []
     run = engines.dask(todo, dask) if dask else engines.local(todo, processes)
     with progress.Bar(len(todo), sum(pages[t.source] for t in todo), quiet) as bar:
         for record in run:
-            records[record["source"]] = record
+            built.append(record)
             manifest.append(out, record)
             bar.done(record)
+    records = {r["source"]: r for r in (*kept, *clashes, *built)}
     manifest.save(out, records)
-    failures = tuple(r for r in sorted(records.values(), key=lambda r: r["source"])
-                     if r["status"] != "ok")
-    return Summary(issues=len(found), built=len(todo) - len(failures),
-                   skipped=len(found) - len(todo), failed=len(failures),
+    failures = tuple(sorted((r for r in records.values() if r["status"] != "ok"),
+                            key=lambda r: r["source"]))
+    return Summary(issues=len(found), built=sum(r["status"] == "ok" for r in built),
+                   skipped=len(kept), failed=len(failures),
                    pages=sum(r["pages"] for r in records.values()),
                    seconds=time.perf_counter() - start, failures=failures)
+
+
+def plan(found: list[catalogue.Found], earlier: dict[str, dict], version: str,
+         out: Path) -> tuple[list[dict], list[dict], list[Task]]:
+    """Which issues to skip (their earlier records), which cannot be built because an
+    earlier one in source order writes to the same ``<year>/<slug>`` folder (failure
+    records: one would overwrite the other), and the tasks for the rest."""
+    kept, clashes, todo = [], [], []
+    first: dict[str, str] = {}
+    for issue in found:
+        taken = first.setdefault(issue.folder, issue.source) if issue.folder else issue.source
+        if taken != issue.source:
+            clashes.append(_clash(issue, taken, version))
+        elif manifest.unchanged(earlier.get(issue.source), issue.digest, version, out):
+            kept.append(earlier[issue.source])
+        else:
+            todo.append(Task(source=issue.source, path=str(issue.path), digest=issue.digest,
+                             out=str(out), version=version))
+    return kept, clashes, todo
+
+
+def _clash(issue: catalogue.Found, taken: str, version: str) -> dict:
+    return {"source": issue.source, "source_sha256": issue.digest, "typeset": version,
+            "outputs": [], "pages": 0, "seconds": 0.0, "status": "failed",
+            "message": f"same output folder {issue.folder} as {taken}: give it another slug"}

@@ -27,12 +27,15 @@ ISSUE_KEYS = {"date", "pages", "articles"}
 @dataclass(frozen=True)
 class Found:
     """One issue of the catalogue: its path, that path relative to the catalogue's root
-    (the manifest's key), the hash of its sources and its page count (for progress)."""
+    (the manifest's key), the hash of its sources, its page count (for progress) and
+    its output folder ``<year>/<slug>`` as declared (None if it cannot be read: the
+    build will say why)."""
 
     path: Path
     source: str
     digest: str
     pages: int
+    folder: str | None
 
 
 def find(root: Path, exclude: Path | None = None) -> list[Found]:
@@ -45,13 +48,13 @@ def find(root: Path, exclude: Path | None = None) -> list[Found]:
                          and (exclude is None or here / d != exclude))
         if "issue.yaml" in files:
             dirs[:] = []  # an issue folder's articles and photos are its own
-            found.append(_found(root, here, _folder_digest(here), _yaml_pages(here)))
+            data = _issue_yaml(here)
+            found.append(_found(root, here, _folder_digest(here), data))
             continue
         for name in sorted(f for f in files if f.endswith(".json")):
             data = _issue_json(here / name)
             if data is not None:
-                found.append(_found(root, here / name, _json_digest(here / name, data),
-                                    len(data["pages"])))
+                found.append(_found(root, here / name, _json_digest(here / name, data), data))
     return sorted(found, key=lambda f: f.source)
 
 
@@ -71,9 +74,12 @@ def typeset_version() -> str:
     return f"{version('typeset')}+{digest.hexdigest()[:12]}"
 
 
-def _found(root: Path, path: Path, digest: str, pages: int) -> Found:
+def _found(root: Path, path: Path, digest: str, data: dict) -> Found:
+    pages = data.get("pages")
+    slug, date = data.get("slug"), str(data.get("date") or "")
     return Found(path=path, source=path.relative_to(root).as_posix(), digest=digest,
-                 pages=pages)
+                 pages=len(pages) if isinstance(pages, list) else 0,
+                 folder=f"{date[:4]}/{slug}" if isinstance(slug, str) and date else None)
 
 
 def _folder_digest(folder: Path) -> str:
@@ -110,14 +116,13 @@ def _file_digest(path: Path) -> bytes:
     return _cached_digest(path, cache.stamp(path))
 
 
-def _yaml_pages(folder: Path) -> int:
-    """The page count issue.yaml declares, 0 when it cannot be read (the build will
-    say why)."""
+def _issue_yaml(folder: Path) -> dict:
+    """issue.yaml's mapping, empty when it cannot be read (the build will say why)."""
     try:
         data = yaml.safe_load((folder / "issue.yaml").read_text(encoding="utf-8"))
-        return len(data.get("pages") or [])
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, TypeError):
-        return 0
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _issue_json(path: Path) -> dict | None:

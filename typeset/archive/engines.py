@@ -56,7 +56,11 @@ def dask(tasks: Sequence[Task], address: str) -> Iterator[dict]:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
     try:
-        with Client(cluster or address) as client:
+        try:
+            client = Client(cluster or address, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            raise TypesetError(f"no Dask scheduler answers at {address}: {exc}") from None
+        with client:
             futures = client.map(convert, list(tasks), pure=False)
             task_of = dict(zip(futures, tasks))
             for future in dask_completed(futures):
