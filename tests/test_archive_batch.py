@@ -138,7 +138,7 @@ def test_a_dask_cluster_writes_the_same_bytes_and_manifest(catalogue, first_run,
     monkeypatch.setenv("TYPESET_CACHE_DIR", str(tmp_path / "worker-cache"))  # cold caches
     out = tmp_path / "out"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         summary = archive(catalogue, out, dask=cluster.scheduler_address, quiet=True)
     assert (summary.built, summary.failed) == (ISSUES, 0)
     local = first_run[0]

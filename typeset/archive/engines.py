@@ -54,7 +54,7 @@ def dask(tasks: Sequence[Task], address: str) -> Iterator[dict]:
         except ValueError:
             raise TypesetError(f"--dask local:N needs a number of workers, not {address}") from None
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")
     try:
         try:
             client = Client(cluster or address, timeout="30s")
