@@ -8,6 +8,7 @@ task (out of memory, killed) comes back as that issue's failure.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -54,7 +55,7 @@ def dask(tasks: Sequence[Task], address: str) -> Iterator[dict]:
         except ValueError:
             raise TypesetError(f"--dask local:N needs a number of workers, not {address}") from None
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=":0")
+                               dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         try:
             client = Client(cluster or address, timeout="30s")
