@@ -53,7 +53,11 @@ def archive(root: Path, out: Path, *, processes: int | None = None, dask: str | 
     ``LocalCluster`` of N workers; without it, ``processes`` local processes run the
     tasks (default: one per core). ``quiet`` logs failures and the summary only.
     """
-    from typeset.archive import engines, progress
+    try:
+        from typeset.archive import engines, progress
+    except ImportError as exc:
+        raise TypesetError(f"typeset archive needs the archive extra "
+                           f"(pip install -e '.[archive]'): {exc}") from None
     root, out = Path(root).resolve(), Path(out).resolve()
     if not root.is_dir():
         raise TypesetError("not a folder", file=root)

@@ -44,8 +44,12 @@ def dask(tasks: Sequence[Task], address: str) -> Iterator[dict]:
     Every worker needs typeset and its fonts installed and the catalogue and output
     folder at the same paths (a shared folder); each keeps its own build cache.
     """
-    from dask.distributed import Client, LocalCluster
-    from dask.distributed import as_completed as dask_completed
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise TypesetError(f"--dask needs the archive extra (pip install -e '.[archive]'): "
+                           f"{exc}") from None
     if not tasks:
         return
     cluster = None
