@@ -209,9 +209,12 @@ def _drop(root, numbers: set[int]) -> None:
     becomes Artifacts: no element owns it any more)."""
     for element in [root, *elements(root)]:
         kids = element.get("/K")
-        if isinstance(kids, pikepdf.Array):
-            element.K = pikepdf.Array([k for k in kids if not (
-                isinstance(k, pikepdf.Dictionary) and k.objgen[0] in numbers)])
+        if not isinstance(kids, pikepdf.Array):
+            continue
+        kept = [k for k in kids if not (isinstance(k, pikepdf.Dictionary)
+                                        and k.objgen[0] in numbers)]
+        if len(kept) < len(kids):
+            element.K = pikepdf.Array(kept)
 
 
 def _one_caption(root) -> None:
