@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,21 @@ from typeset import SAMPLE_ISSUE
 from typeset.build import build
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: The sample's issue date (2026-11-27, 00:00 UTC) as a Unix time.
+SAMPLE_EPOCH = "1795737600"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def source_date_epoch():
+    """A fixed build time for every build of the suite: without SOURCE_DATE_EPOCH, the
+    EPUB's dcterms:modified is the clock, and tests compare builds byte for byte."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SAMPLE_EPOCH
+    yield
+    if before is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +80,20 @@ def small_issue(tmp_path) -> Path:
         "---\nheadline: 测试标题\nfigures:\n  - {image: images/p.jpg, caption: 图片说明, "
         "credit: 张三摄}\n---\n\n第一段正文，“引号”和《书名》。\n", encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def seed_epubs(tmp_path_factory) -> dict[str, Path]:
+    """The imported seed page's EPUB without and with embedded fonts, and its issue
+    folder: {'plain': path, 'fonts': path, 'issue': folder}; skipped without the
+    shared corpus."""
+    seed = SHARED / "corpus" / "seed-page.txt"
+    if not seed.is_file():
+        pytest.skip("the shared corpus is not beside the checkout")
+    from typeset.readers.plaintext import Options, import_page
+    folder = tmp_path_factory.mktemp("seed") / "issue"
+    import_page(seed, folder, Options())
+    out = tmp_path_factory.mktemp("seed-out")
+    return {"plain": build(folder, out / "plain", formats=("epub",)).paths[0],
+            "fonts": build(folder, out / "fonts", formats=("epub",),
+                           embed_fonts=True).paths[0], "issue": folder}

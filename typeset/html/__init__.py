@@ -20,6 +20,7 @@ from typeset.cjk.rules import split_before_mark
 from typeset.layout import PageLayout, display
 from typeset.layout.jumps import is_continuation
 from typeset.layout.measure import picture_size
+from typeset.layout.order import ordered_modules
 from typeset.model import Article, Issue, Page
 from typeset.style import Style
 
@@ -56,7 +57,10 @@ def print_document(issue: Issue, root: Path, layouts: list[PageLayout], style: S
     ``layer`` keeps one layer of a one-page issue (:func:`layers`).
     """
     env = _environment(style.folder)
-    pages = [(page, layout) for page, layout in zip(issue.pages, layouts, strict=True)]
+    # Modules in reading order: a tagged PDF's structure tree and outline follow it.
+    pages = [(page, layout.model_copy(update={
+        "modules": ordered_modules(layout, style.grid.line_pt)}))
+        for page, layout in zip(issue.pages, layouts, strict=True)]
     html = env.get_template("print.html.j2").render(
         issue=issue, pages=pages, style=style, grid=style.grid, created=created, proof=proof,
         outline=outline, layer=layer, fit=_fitter(style, strict=True),

@@ -8,11 +8,15 @@ deterministically afterwards.
 
 What readers and validators look for, and where it comes from:
 
+- the text as written: the issue from :func:`typeset.cjk.normalise`, without the
+  print engine's invisible aids; Chinese line breaking and spacing come from the CSS;
+- reading order (:func:`typeset.layout.order.reading_order`), the same as the PDF's;
 - navigation (nav.xhtml): contents by page → articles, landmarks (cover, contents, body),
   and a page list whose entries point to ``pagebreak`` markers at the start of each print
-  page's first article, so that readers can cite print pages;
-- accessibility metadata (:data:`ACCESSIBILITY`): figures have captions and alt text,
-  every document has a language, reading order follows the print pages;
+  page's first article, so that readers can cite print pages; the page credits after the
+  articles;
+- accessibility metadata (:data:`ACCESSIBILITY`, :data:`CONFORMANCE`): figures have
+  captions and alt text, every document and the package have a language;
 - a cover (:mod:`typeset.ebook.cover`), photos scaled for screens
   (:mod:`typeset.ebook.images`) and, with ``--embed-fonts``, font subsets
   (:mod:`typeset.ebook.fonts`).
