@@ -13,8 +13,6 @@ The same pages make three kinds of PDF (``Job.mode``):
 from __future__ import annotations
 
 from typeset import fonts, html, weasy
-from typeset.layout import PageLayout
-from typeset.layout.order import ordered_modules
 from typeset.readers.jsonfile import dump_json
 from typeset.weasy.archive import Archive
 from typeset.weasy.merge import merge
@@ -33,19 +31,10 @@ def write(job: Job) -> bytes:
     whole, in one process.
     """
     if job.mode == "archive":
-        document = html.print_document(job.issue, job.root, read_in_order(job), job.style,
+        document = html.print_document(job.issue, job.root, job.layouts, job.style,
                                        job.created, outline=job.outline)
         return weasy.render_archive(document, archive(job))
     return merge(pages.parts(job), fonts.postscript_names(job.style))
-
-
-def read_in_order(job: Job) -> list[PageLayout]:
-    """The page layouts with their modules in reading order (:mod:`typeset.layout.order`,
-    as the EPUB has them): the archive's structure tree and outline follow the HTML's
-    order, and modules are placed absolutely, so the order draws the same page."""
-    line = job.style.grid.line_pt
-    return [layout.model_copy(update={"modules": ordered_modules(layout, line)})
-            for layout in job.layouts]
 
 
 def archive(job: Job) -> Archive:
