@@ -28,20 +28,22 @@ def local(tasks: Sequence[Task], processes: int | None = None) -> Iterator[dict]
     """The tasks on ``processes`` local processes (default: one per core).
 
     Workers are spawned, not forked like ``--jobs``' page workers: this process may
-    run a progress bar's thread, and a worker should start clean. A worker is replaced
-    after :data:`ISSUES_PER_PROCESS` issues, to bound its memory.
+    run a progress bar's thread, and a worker should start clean. The tasks go in
+    rounds of :data:`ISSUES_PER_PROCESS` per process, each round on new workers, to
+    bound their memory (``max_tasks_per_child`` would do it, but Python 3.11's pool can
+    hang when it replaces a worker).
     """
     processes = processes or cores()
     if processes < 1:
         raise TypesetError(f"--processes must be at least 1, not {processes}")
-    if not tasks:
-        return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(processes, len(tasks)), mp_context=context,
-                             max_tasks_per_child=ISSUES_PER_PROCESS) as pool:
-        futures = {pool.submit(convert, task): task for task in tasks}
-        for future in as_completed(futures):
-            yield _result(future, futures[future])
+    step = processes * ISSUES_PER_PROCESS
+    for start in range(0, len(tasks), step):
+        batch = tasks[start:start + step]
+        with ProcessPoolExecutor(min(processes, len(batch)), mp_context=context) as pool:
+            futures = {pool.submit(convert, task): task for task in batch}
+            for future in as_completed(futures):
+                yield _result(future, futures[future])
 
 
 def dask(tasks: Sequence[Task], address: str) -> Iterator[dict]:
