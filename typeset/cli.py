@@ -114,6 +114,17 @@ def main(argv: list[str] | None = None) -> int:
                       help="processes that measure and render (default 1: forking beside "
                            "the server's threads is best avoided)")
 
+    batch = commands.add_parser("archive", help="convert a back catalogue: every issue under "
+                                "ROOT to archive PDF/A and EPUB, resumably")
+    batch.add_argument("root", type=Path, help="folder searched for issue folders and JSON files")
+    batch.add_argument("-o", "--out", type=Path, required=True,
+                       help="output folder: <year>/<slug>/ per issue and manifest.jsonl")
+    batch.add_argument("--processes", type=int, default=None,
+                       help="local processes (default: one per core)")
+    batch.add_argument("--dask", metavar="ADDRESS",
+                       help="run on a Dask cluster: its scheduler's address, or local:N")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar: failures and summary")
+
     args = parser.parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         scratch.stop_on_signals()
@@ -182,6 +193,14 @@ def _report(result, args) -> None:
             fonts = font_bytes(path)
             print(f"  of which fonts {fonts / 1e6:.2f} MB: "
                   f"{(path.stat().st_size - fonts) / 1e6:.2f} MB without them")
+
+
+def _archive(args) -> int:
+    from typeset.archive import archive
+    summary = archive(args.root, args.out, processes=args.processes, dask=args.dask,
+                      quiet=args.quiet)
+    print(summary.text())
+    return 1 if summary.failed else 0
 
 
 def _layout(args) -> int:
@@ -298,7 +317,7 @@ def _import(args) -> int:
 
 COMMANDS = {"build": _build, "layout": _layout, "check": _check, "schema": _schema,
             "export": _export, "diff": _diff, "import": _import, "preflight": _preflight,
-            "serve": _serve}
+            "serve": _serve, "archive": _archive}
 
 if __name__ == "__main__":
     sys.exit(main())

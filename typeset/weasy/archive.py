@@ -1,9 +1,10 @@
-"""Archival PDF: PDF/A-3u, tagged, with Dublin Core metadata and the source attached:
-the issue model as JSON and every photo as supplied, so that the issue can be set
-again from the archive alone.
+"""Archival PDF: PDF/A-3a (3u if a tagging check fails), tagged, with Dublin Core
+metadata and the source attached: the issue model as JSON and every photo as supplied,
+so that the issue can be set again from the archive alone.
 
-WeasyPrint's ``pdf/a-3u`` variant writes the XMP packet (pdfaid, title, creator, dates),
-the sRGB OutputIntent and, for PDF/A-3, an ``/AF`` entry with each attachment's
+WeasyPrint's ``pdf/a-3u`` variant (:mod:`typeset.weasy.structure` raises the claim to
+3a once its checks hold on the written file) writes the XMP packet (pdfaid, title,
+creator, dates), the sRGB OutputIntent and, for PDF/A-3, an ``/AF`` entry with each attachment's
 ``/AFRelationship``. Three things it does not do by itself:
 
 - tag the content: the "u" variants leave ``pdf_tags`` off, so it is switched on here
@@ -14,6 +15,9 @@ the sRGB OutputIntent and, for PDF/A-3, an ``/AF`` entry with each attachment's
   readers such as pikepdf ignore);
 - date the attachment: ``weasyprint.Attachment`` defaults to the wall clock, which would
   make every build different, so it gets the build time.
+
+The structure tree it builds needs repairs for a newspaper page (furniture as Artifacts,
+letter-spaced text, captions, figure boxes): :mod:`typeset.weasy.structure`.
 
 And one thing it does twice: the catalog's ``/AF`` lists each attachment once from the
 name tree and once from the file specifications; :func:`_list_attachments_once` fixes it.
@@ -28,6 +32,8 @@ from xml.etree import ElementTree
 import pydyf
 import weasyprint
 from weasyprint.pdf.metadata import NS, DocumentMetadata
+
+from typeset.weasy import structure
 
 VARIANT = "pdf/a-3u"
 
@@ -46,7 +52,7 @@ class Archive:
 
 
 def write(document: weasyprint.Document, archive: Archive) -> bytes:
-    """A rendered document as PDF/A-3u bytes with the source attached (``/Source``)."""
+    """A rendered document as PDF/A-3 bytes with the source attached (``/Source``)."""
     document.metadata = _Metadata(document.metadata, archive)
     source = weasyprint.Attachment(
         string=archive.source_json, url_fetcher=document.url_fetcher,
@@ -56,9 +62,11 @@ def write(document: weasyprint.Document, archive: Archive) -> bytes:
         string=data, url_fetcher=document.url_fetcher, name=name,
         description=f"photo as supplied: {name}", created=archive.created,
         modified=archive.created, relationship="Source") for name, data in archive.pictures]
-    return document.write_pdf(pdf_variant=VARIANT, pdf_tags=True,
-                              attachments=[source, *pictures],
-                              finisher=_list_attachments_once)
+    with structure.recording() as notes:
+        data = document.write_pdf(pdf_variant=VARIANT, pdf_tags=True,
+                                  attachments=[source, *pictures],
+                                  finisher=_list_attachments_once)
+    return structure.repair(data, notes)
 
 
 def _list_attachments_once(document, pdf) -> None:

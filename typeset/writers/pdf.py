@@ -9,7 +9,7 @@ The same pages make four kinds of PDF (``Job.mode``):
 - ``press``: PDF/X-4 for the plate-maker: black ink alone for type and rules, black
   overprinting, photos separated for the paper, its OutputIntent, trim and bleed
   boxes (:mod:`typeset.weasy.press`);
-- ``archive``: PDF/A-3u for the library: tagged, with XMP metadata and the issue as read
+- ``archive``: PDF/A-3a for the library (3u where a tagging check fails): tagged, with XMP metadata and the issue as read
   attached as JSON, so that it can be set again later.
 """
 
