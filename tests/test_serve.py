@@ -285,3 +285,26 @@ def test_an_imported_page_shows_its_review_notes_by_article(tmp_path):
     assert any(f"第{started.line}行：started an article" in note for note in shown)
     assert any(note.startswith("publisher: 主办单位待填") for note in shown)  # the issue's
     assert not any("started an article" in note for note in modules["brief-1"]["notes"])
+
+
+def test_a_coarse_photo_is_drawn_where_it_is_placed(tmp_path):
+    """Preflight's ppi finding, listed with its rule ID and boxed over the lead photo."""
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE_ISSUE, issue)
+    photo = issue / "images" / "lead-heating.jpg"
+    Image.open(photo).convert("RGB").resize((1200, 800)).save(photo, quality=90)
+    with running_room(issue) as base:
+        events = Events(base)
+        try:
+            state = events.until(lambda s: s["status"] == "ready", "the build done")
+        finally:
+            events.close()
+    coarse = [f for f in state["findings"] if f["rule"] == "preflight:ppi"]
+    assert coarse and all(f["page"] == 1 and "1200 × 800 px" in f["text"] for f in coarse)
+    left, top, width, height = coarse[0]["box"]
+    assert 0 <= left and 0 <= top and left + width <= 1 and top + height <= 1
+    assert width > 0.3 and height > 0.1  # the lead photo, not a speck
+    lead = next(m["box"] for m in state["pages"][0]["modules"]
+                if m["article"] == "lead-heating")
+    assert lead[0] - 0.01 <= left and left + width <= lead[0] + lead[2] + 0.01
+    assert lead[1] - 0.01 <= top and top + height <= lead[1] + lead[3] + 0.01

@@ -58,6 +58,9 @@ class Finding:
     kind: str  # ppi | colour | font | tac | placeholder | boxes
     page: int  # 1-based; 0 for the whole document
     message: str
+    #: A photo's placed rectangle in the page's user space (x0, y0, x1, y1 in pt),
+    #: so a proof can draw the finding where it is; None for the rest.
+    box: tuple[float, float, float, float] | None = None
 
     def __str__(self) -> str:
         where = f"page {self.page}: " if self.page else ""
@@ -84,8 +87,9 @@ class Report:
                f"{len(self.findings) - len(self.errors)} warnings"
         return "\n".join([head, *map(str, self.findings)])
 
-    def add(self, level: str, kind: str, page: int, message: str) -> None:
-        finding = Finding(level, kind, page, message)
+    def add(self, level: str, kind: str, page: int, message: str,
+            box: tuple[float, float, float, float] | None = None) -> None:
+        finding = Finding(level, kind, page, message, box)
         if finding not in self.findings:
             self.findings.append(finding)
 
@@ -189,6 +193,7 @@ class _Walker:
         width_pt = (matrix.a ** 2 + matrix.b ** 2) ** 0.5
         height_pt = (matrix.c ** 2 + matrix.d ** 2) ** 0.5
         pixels = int(image.Width), int(image.Height)
+        box = _placed(matrix)
         if width_pt > 0 and height_pt > 0:
             ppi = min(pixels[0] / (width_pt / 72), pixels[1] / (height_pt / 72))
             where = (f"photo {pixels[0]} × {pixels[1]} px placed "
@@ -197,10 +202,10 @@ class _Walker:
             if ppi < self.limits.error_ppi:
                 self.report.add("error" if self.report.strict else "warning", "ppi",
                                 self.page, f"{where}: {ppi:.0f} ppi, under "
-                                f"{self.limits.error_ppi}")
+                                f"{self.limits.error_ppi}", box)
             elif ppi < self.limits.warn_ppi:
                 self.report.add("warning", "ppi", self.page,
-                                f"{where}: {ppi:.0f} ppi, under {self.limits.warn_ppi}")
+                                f"{where}: {ppi:.0f} ppi, under {self.limits.warn_ppi}", box)
         if image.objgen in self.seen_images:
             return
         self.seen_images.add(image.objgen)
@@ -208,7 +213,7 @@ class _Walker:
                 image.get("/Filter") == "/DCTDecode" and
                 image.read_raw_bytes() == self.placeholder):
             self.report.add("error", "placeholder", self.page,
-                            "placeholder photo from typeset import")
+                            "placeholder photo from typeset import", box)
         if self.report.press:
             space = image.get("/ColorSpace")
             if _space_kind(space) in ("RGB", "spot"):
@@ -252,6 +257,14 @@ class _Walker:
             self.report.add("error", "tac", self.page, f"photo {image.Width} × "
                             f"{image.Height} px covers up to {total:.0f} %, over "
                             f"{self.limits.tac_percent} %")
+
+
+def _placed(matrix: pikepdf.Matrix) -> tuple[float, float, float, float]:
+    """The rectangle an image fills: its unit square through ``matrix``."""
+    xs, ys = zip(*(((matrix.a * u + matrix.c * v + matrix.e),
+                    (matrix.b * u + matrix.d * v + matrix.f))
+                   for u in (0, 1) for v in (0, 1)))
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _space_kind(space) -> str:

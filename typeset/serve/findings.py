@@ -4,6 +4,9 @@ The check reports each offender as its page and the line's text (``p3: 一行字
 the room finds that text on the page again with pdfium's text search to draw a box
 around it. A finding whose text cannot be found (a line the extractor reads
 differently) is still listed, without a box.
+
+Preflight's findings (:mod:`typeset.preflight`, run by every build) come as they are:
+a photo's finding carries its placed rectangle, the rest are listed without a box.
 """
 
 from __future__ import annotations
@@ -41,6 +44,30 @@ def findings(pdf: Path) -> list[dict]:
     finally:
         document.close()
     return found
+
+
+def preflighted(pdf: Path, found: list) -> list[dict]:
+    """Preflight's ``found`` findings on ``pdf`` as the room lists them: the rule ID
+    ``preflight:KIND``, the box of a photo's rectangle (fractions of the page)."""
+    listed = [{"rule": f"preflight:{f.kind}", "page": f.page, "text": f.message,
+               "note": f.level} for f in found]
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for finding, f in zip(listed, found):
+            if f.box and 1 <= f.page <= len(document):
+                finding["box"] = _fraction(document[f.page - 1], f.box)
+    finally:
+        document.close()
+    return listed
+
+
+def _fraction(page, box) -> list[float]:
+    """``box`` (x0, y0, x1, y1 in the page's user space) as fractions of the page
+    picture: left, top, width, height."""
+    x0, y0, x1, y1 = page.get_bbox()
+    width, height = x1 - x0, y1 - y0
+    return [(box[0] - x0) / width, 1 - (box[3] - y0) / height,
+            (box[2] - box[0]) / width, (box[3] - box[1]) / height]
 
 
 def locate(page, text: str) -> list[float] | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typeset import readers, watch
 from typeset.errors import TypesetError
 from typeset.readers.plaintext import notes as review
-from typeset.serve.findings import findings
+from typeset.serve.findings import findings, preflighted
 from typeset.serve.pictures import Picture, pictures
 from typeset.style import PT_PER_MM, load_style
 
@@ -134,8 +134,9 @@ class Room:
                   for p in (page.sharp, page.plain, page.thumb, page.flash) if p}
         made = {"proof": f"{folder}/{pdf.name}"}
         self.files = {**served, made["proof"]: pdf}
+        flagged = preflighted(pdf, result.findings)
         self._publish(status="checking", error=None, pages=self._pages(result.layouts, source),
-                      findings=[], downloads=self._downloads(made),
+                      findings=flagged, downloads=self._downloads(made),
                       build={"number": self.builds, "seconds": round(time.time() - started, 2),
                              "finished": time.strftime("%H:%M:%S")})
         if watch.snapshot(self.issue) != stamps:
@@ -149,7 +150,7 @@ class Room:
         if watch.snapshot(self.issue) != stamps:
             return  # saved meanwhile: the next build makes them from the new copy
         self.files = {**self.files, **{name: self.work / name for name in extras.values()}}
-        self._publish(status="ready", findings=found, downloads=self._downloads(made | extras))
+        self._publish(status="ready", findings=found + flagged, downloads=self._downloads(made | extras))
         self._collect()
 
     def _extras(self, out: Path) -> dict[str, str]:
