@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -107,7 +108,7 @@ def test_cli_refuses_a_missing_issue(tmp_path, capsys):
 
 def test_downloads(room):
     state = room["ready"]
-    assert [d["key"] for d in state["downloads"]] == ["proof", "print", "epub"]
+    assert [d["key"] for d in state["downloads"]] == ["proof", "print", "press", "epub"]
     files = {d["key"]: httpx.get(room["base"] + d["url"]) for d in state["downloads"]}
     assert all(r.status_code == 200 for r in files.values())
     assert "attachment" in files["print"].headers["content-disposition"]
@@ -115,6 +116,8 @@ def test_downloads(room):
     printed = pdfium.PdfDocument(files["print"].content)
     assert len(proof) == len(printed) == 3
     assert proof[0].get_size()[0] > printed[0].get_size()[0]  # the proof has its bleed
+    with pikepdf.open(io.BytesIO(files["press"].content)) as press:
+        assert any(i.get("/S") == "/GTS_PDFX" for i in press.Root.OutputIntents)
     with zipfile.ZipFile(io.BytesIO(files["epub"].content)) as epub:
         assert epub.read("mimetype") == b"application/epub+zip"
 
@@ -299,6 +302,8 @@ def test_a_coarse_photo_is_drawn_where_it_is_placed(tmp_path):
             state = events.until(lambda s: s["status"] == "ready", "the build done")
         finally:
             events.close()
+    press = next(d for d in state["downloads"] if d["key"] == "press")
+    assert press["url"] is None  # a press build refuses a photo under error_ppi
     coarse = [f for f in state["findings"] if f["rule"] == "preflight:ppi"]
     assert coarse and all(f["page"] == 1 and "1200 × 800 px" in f["text"] for f in coarse)
     left, top, width, height = coarse[0]["box"]

@@ -42,10 +42,12 @@ class Download:
 
 
 #: What the room offers, in the order shown. The proof PDF is the one the pages are
-#: rendered from; the others are made after the pages are shown.
+#: rendered from; the others are made after the pages are shown. A press build refuses
+#: a draft (placeholders, coarse photos): its download is then left without a link.
 DOWNLOADS = (
     Download("proof", "校样 PDF", "proof", "pdf"),
     Download("print", "印刷 PDF", "print", "pdf"),
+    Download("press", "付印 PDF（PDF/X）", "press", "pdf"),
     Download("epub", "EPUB 电子书", "print", "epub"),
 )
 #: Builds whose files stay on disk beside those the current state shows: a browser
