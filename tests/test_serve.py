@@ -85,7 +85,8 @@ def test_module_boxes_hold_their_headlines(room, issue):
     for page in state["pages"]:
         for module in page["modules"]:
             assert module["file"] == f"articles/{module['article']}.md"
-            assert module["field"].startswith(f"pages[{page['number'] - 1}].articles[")
+            # issue.yaml's place of the article, counted from 1 as editors count
+            assert module["field"].startswith(f"pages #{page['number']} › articles #")
             box = locate(document[page["number"] - 1], module["headline"].split("\n")[0])
             if box is None:
                 continue

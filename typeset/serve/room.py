@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from typeset import readers, watch
-from typeset.errors import TypesetError
+from typeset.errors import TypesetError, shown_field
 from typeset.readers.plaintext import notes as review
 from typeset.serve.findings import findings, preflighted
 from typeset.serve.pictures import Picture, pictures
@@ -185,8 +185,8 @@ class Room:
 
     def _pages(self, layouts, source) -> list[dict]:
         """Each page's pictures and module boxes (as fractions of the page)."""
-        placed = {p.id: f"pages[{i}].articles[{j}]" for i, page in enumerate(source.issue.pages)
-                  for j, p in enumerate(page.articles)}
+        placed = {p.id: shown_field(f"pages[{i}].articles[{j}]")  # 1-based, as in messages
+                  for i, page in enumerate(source.issue.pages) for j, p in enumerate(page.articles)}
         articles = {a.id: a for a in source.issue.articles}
         notes = _notes(self.issue)
         by_number = {layout.number: layout for layout in layouts}
