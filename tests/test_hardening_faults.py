@@ -211,3 +211,37 @@ def test_sigterm_during_a_build_removes_its_temp_folders(small_issue, tmp_path):
     assert build.wait(60) in (0, 128 + signal.SIGTERM)
     assert "Traceback" not in build.stderr.read().decode()
     assert leftovers(temp) == []
+
+
+def test_a_killed_build_takes_its_workers_with_it(tmp_path):
+    """SIGKILL to a build on two jobs: its forked workers go too, instead of living on
+    orphaned with the build's memory and its caller's pipes (a caller reading the
+    build's output waited for ever: this hung CI once)."""
+    build = subprocess.Popen(command("build", "-o", tmp_path / "out", "--jobs", "2",
+                                     "--format", "pdf"),
+                             env=environment(tmp_path / "cache", tmp_path / "tmp"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers: list[str] = []
+    for _ in range(300):  # until both workers are forked (30 s at most)
+        time.sleep(0.1)
+        workers = subprocess.run(["pgrep", "-P", str(build.pid)], capture_output=True,
+                                 text=True).stdout.split()
+        if len(workers) >= 2 or build.poll() is not None:
+            break
+    assert len(workers) >= 2, "the build never forked its workers"
+    build.kill()
+    build.communicate(timeout=30)  # every holder of its pipes is gone
+    for _ in range(100):  # dead (gone, or a zombie until someone reaps it) within 10 s
+        alive = [w for w in workers if _running(w)]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive
+
+
+def _running(pid: str) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")

@@ -9,8 +9,10 @@ order of the items, so the output does not depend on the number of jobs.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Sequence
@@ -42,7 +44,8 @@ def run(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
         return [function(item) for item in items]
     if warm is not None:
         warm()
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with_build, initargs=(os.getpid(),))
     try:
         results = list(pool.map(_Caught(function), items))
     except BrokenProcessPool:
@@ -57,6 +60,18 @@ def run(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
             raise TypesetError(result.message, file=result.file, article=result.article,
                                field=result.field)
     return [result for result, _ in results]
+
+
+def _die_with_build(build: int) -> None:
+    """A worker goes when its build is killed outright (SIGKILL, the OOM killer):
+    otherwise it lives on, orphaned, holding the build's memory and the pipes of
+    whatever started the build (a caller reading its output would wait forever)."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != build:  # the build died before the line above
+        os._exit(1)
 
 
 class _Failure:
