@@ -45,27 +45,22 @@ def one_line(stderr: str) -> str:
 
 
 @needs_mounts
-def test_read_only_output_folder(small_issue, tmp_path):
+@pytest.mark.parametrize("read_only, named", [
+    ("out", ("cannot write the output folder", "read-only", "(-o)")),
+    ("cache", ("cache folder", "TYPESET_CACHE_DIR")),
+])
+def test_read_only_output_or_cache_folder(small_issue, tmp_path, read_only, named):
+    """A read-only output or cache folder: exit 3, one line naming the folder, no output."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    result = mounted(f"mount -t tmpfs -o ro tmpfs {disk}", "build", small_issue, "-o",
-                     disk / "out", cache=tmp_path / "cache", temp=tmp_path / "tmp")
+    out = disk / "out" if read_only == "out" else tmp_path / "out"
+    cache = disk / "cache" if read_only == "cache" else tmp_path / "cache"
+    result = mounted(f"mount -t tmpfs -o ro tmpfs {disk}", "build", small_issue, "-o", out,
+                     cache=cache, temp=tmp_path / "tmp")
     assert result.returncode == 3
     line = one_line(result.stderr)
-    assert "cannot write the output folder" in line and "read-only" in line, line
-    assert "(-o)" in line
-
-
-@needs_mounts
-def test_read_only_cache_folder(small_issue, tmp_path):
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    result = mounted(f"mount -t tmpfs -o ro tmpfs {disk}", "build", small_issue, "-o",
-                     tmp_path / "out", cache=disk / "cache", temp=tmp_path / "tmp")
-    assert result.returncode == 3
-    line = one_line(result.stderr)
-    assert "cache folder" in line and "TYPESET_CACHE_DIR" in line, line
-    assert not (tmp_path / "out").exists()
+    assert all(words in line for words in named), line
+    assert not out.exists()
 
 
 @needs_mounts
